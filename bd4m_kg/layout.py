@@ -1,0 +1,63 @@
+"""Where the knowledge files live and which named graph each of them fills.
+
+The checkout holds ``ontology/`` (OWL + ``vocab/`` SKOS schemes), ``shapes/`` (SHACL), ``data/``
+(one Turtle file per record, ``data/<kind>/<slug>.ttl``) and ``queries/`` (named SPARQL).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bd4m_kg.namespaces import BASE
+
+
+def project_root() -> Path:
+    """The folder holding ``ontology/``, ``shapes/``, ``data/`` and ``queries/``.
+
+    ``BD4M_HOME`` overrides it; otherwise it is the checkout this package was installed from.
+    """
+    configured = os.environ.get("BD4M_HOME")
+    return Path(configured) if configured else Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class KnowledgeFile:
+    """One Turtle file of the checkout and the named graph it fills."""
+
+    path: Path
+    graph: str
+    part: str  # "ontology", "vocab", "shapes" or "data"
+
+
+def graph_for(path: Path, root: Path) -> tuple[str, str]:
+    """Return ``(graph IRI, part)`` for a knowledge file.
+
+    >>> graph_for(Path("/r/data/project/x.ttl"), Path("/r"))
+    ('https://w3id.org/bd4m/graph/project/x', 'data')
+    >>> graph_for(Path("/r/ontology/vocab/role.ttl"), Path("/r"))
+    ('https://w3id.org/bd4m/graph/vocab/role', 'vocab')
+    """
+    relative = path.relative_to(root).with_suffix("")
+    top, *rest = relative.parts
+    if top == "data":
+        return f"{BASE}graph/{'/'.join(rest)}", "data"
+    if top == "ontology" and rest[:1] == ["vocab"]:
+        return f"{BASE}graph/vocab/{'/'.join(rest[1:])}", "vocab"
+    if top == "ontology":
+        return f"{BASE}graph/ontology", "ontology"
+    if top == "shapes":
+        return f"{BASE}graph/shapes/{'/'.join(rest)}", "shapes"
+    raise ValueError(f"{path} is not a knowledge file (expected data/, ontology/ or shapes/)")
+
+
+def knowledge_files(root: Path | None = None, parts: tuple[str, ...] = ()) -> Iterator[KnowledgeFile]:
+    """Yield the Turtle files of the checkout in a stable order, optionally only some parts."""
+    root = root or project_root()
+    for folder in ("ontology", "shapes", "data"):
+        for path in sorted((root / folder).rglob("*.ttl")):
+            graph, part = graph_for(path, root)
+            if not parts or part in parts:
+                yield KnowledgeFile(path, graph, part)

@@ -1,0 +1,46 @@
+"""Reading RDF files: pyoxigraph parses (it never fetches a remote context or entity), rdflib receives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from bd4m_kg.layout import KnowledgeFile
+
+
+class RdfSyntaxError(ValueError):
+    """A file that is not valid RDF; the message names the file, line and column."""
+
+
+def parse_file(path: Path, format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> list[ox.Triple]:
+    """Parse one RDF file into triples, or raise :class:`RdfSyntaxError` naming file, line and column."""
+    try:
+        return [quad.triple for quad in ox.parse(path=str(path), format=format)]
+    except SyntaxError as error:
+        raise RdfSyntaxError(f"{path}: {error}") from error
+
+
+def load_store(files: Iterable[KnowledgeFile]) -> ox.Store:
+    """An in-memory pyoxigraph store with each knowledge file in its own named graph."""
+    store = ox.Store()
+    for file in files:
+        graph = ox.NamedNode(file.graph)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in parse_file(file.path))
+    return store
+
+
+def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
+    """Convert pyoxigraph triples to an rdflib graph (through N-Triples, which both read exactly)."""
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=text, format="nt")
+
+
+def load_graph(files: Iterable[KnowledgeFile]) -> Graph:
+    """The union of some knowledge files as one rdflib graph."""
+    triples: list[ox.Triple] = []
+    for file in files:
+        triples.extend(parse_file(file.path))
+    return to_rdflib(triples)

@@ -1,0 +1,103 @@
+"""Validate RDF against the SHACL shapes, with the ontology and vocabularies as context.
+
+The data graph pySHACL sees is the data plus the ontology (so ``sh:class`` follows
+``rdfs:subClassOf``) plus the vocabularies (so concept membership can be checked). Each
+validation gets its own copy of the shapes graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from bd4m_kg.layout import knowledge_files
+from bd4m_kg.rdf_io import load_graph
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation result, in the words a curator reads."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of a validation: whether the data conforms (warnings allowed) and every problem."""
+
+    conforms: bool
+    problems: list[Problem]
+    graph: Graph
+
+    @property
+    def violations(self) -> list[Problem]:
+        """The problems that make the data not conform."""
+        return [p for p in self.problems if p.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Recommended fields that are missing or doubtful, which do not block publication."""
+        return [p for p in self.problems if p.severity == "Warning"]
+
+
+def project_shapes() -> Graph:
+    """The shapes of ``shapes/``."""
+    return load_graph(knowledge_files(parts=("shapes",)))
+
+
+def project_context() -> Graph:
+    """The ontology and every vocabulary: what data is validated against besides the shapes."""
+    return load_graph(knowledge_files(parts=("ontology", "vocab")))
+
+
+def validate(data: Graph, shapes: Graph | None = None, context: Graph | None = None) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` (default: the project's) with ``context`` mixed in."""
+    shapes = shapes if shapes is not None else project_shapes()
+    context = context if context is not None else project_context()
+    combined = Graph()
+    for graph in (data, context):
+        for triple in graph:
+            combined.add(triple)
+    conforms, report, _ = pyshacl.validate(
+        combined,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        advanced=True,
+    )
+    return ValidationReport(bool(conforms), sorted(_problems(report), key=_order), report)
+
+
+def _problems(report: Graph) -> list[Problem]:
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+
+        def value(predicate: URIRef, result: URIRef = result) -> str | None:
+            found = report.value(result, predicate)
+            return None if found is None else str(found)
+
+        severity = value(SH.resultSeverity) or str(SH.Violation)
+        messages = [str(m) for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+        problems.append(
+            Problem(
+                severity=severity.removeprefix(str(SH)),
+                focus=value(SH.focusNode) or "",
+                path=value(SH.resultPath),
+                value=value(SH.value),
+                message=messages[0] if messages else "",
+                shape=value(SH.sourceShape) or "",
+            )
+        )
+    return problems
+
+
+def _order(problem: Problem) -> tuple[str, str, str]:
+    return (problem.focus, problem.severity, problem.path or "")
