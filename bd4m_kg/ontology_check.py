@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DATATYPES_HERMIT_REFUSES = frozenset(f"{XSD}{name}" for name in ("gYear", "gYearMonth", "date"))
+OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
 CHECK_ONTOLOGY_IRI = "https://w3id.org/bd4m/ontology-check"
 
 
@@ -68,7 +69,7 @@ def check_consistency(triples: Iterable[ox.Triple], java: str | None = None) -> 
     try:
         with ontology:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-        unsatisfiable = sorted(cls.iri for cls in world.inconsistent_classes())
+        unsatisfiable = sorted(cls.iri for cls in world.inconsistent_classes() if cls.iri != OWL_NOTHING)
     except owlready2.OwlReadyInconsistentOntologyError as error:
         return ReasonerReport(False, [], kept, left_out, str(error).strip())
     finally:

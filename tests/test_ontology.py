@@ -30,7 +30,9 @@ def test_every_term_we_describe_has_a_label_and_a_definition(ontology_graph):
     undocumented = [
         term
         for term in declared_terms(ontology_graph)
-        if term.startswith(("https://w3id.org/bd4m/", "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#"))
+        if term.startswith(
+            ("https://w3id.org/bd4m/", "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#")
+        )
         and not (ontology_graph.value(term, RDFS.label) and ontology_graph.value(term, SKOS.definition))
     ]
     assert undocumented == []

@@ -31,9 +31,7 @@ def test_shapes_are_valid_shacl(shapes_graph):
 
 
 def test_every_shape_is_named_described_and_explained(shapes_graph):
-    shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape)) | set(
-        shapes_graph.objects(None, SH.property)
-    )
+    shapes = set(shapes_graph.subjects(RDF.type, SH.NodeShape)) | set(shapes_graph.objects(None, SH.property))
     assert len(shapes) > 40
     for shape in shapes:
         for predicate in (SH.name, SH.description, SH.message):
@@ -44,8 +42,10 @@ def test_every_class_the_data_uses_has_a_shape(shapes_graph, data_graph):
     targeted = set(shapes_graph.objects(None, SH.targetClass))
     used = set(data_graph.objects(None, RDF.type))
     subclasses = {  # output kinds are covered by the Output shape through rdfs:subClassOf
-        "https://w3id.org/bd4m/ontology#Publication", "https://w3id.org/bd4m/ontology#Dashboard",
-        "https://w3id.org/bd4m/ontology#Tool", "https://w3id.org/bd4m/ontology#PublishedDataset",
+        "https://w3id.org/bd4m/ontology#Publication",
+        "https://w3id.org/bd4m/ontology#Dashboard",
+        "https://w3id.org/bd4m/ontology#Tool",
+        "https://w3id.org/bd4m/ontology#PublishedDataset",
     }
     assert {str(c) for c in used} - {str(c) for c in targeted} <= subclasses
 
@@ -56,8 +56,11 @@ def test_the_passing_fixture_conforms_without_warnings():
 
 
 def test_there_is_a_failing_fixture_per_shape(shapes_graph):
-    shape_names = {str(s).rsplit("#", 1)[1] for s in shapes_graph.subjects(RDF.type, SH.NodeShape)
-                   if shapes_graph.value(s, SH.targetClass) or shapes_graph.value(s, SH.targetObjectsOf)}
+    shape_names = {
+        str(s).rsplit("#", 1)[1]
+        for s in shapes_graph.subjects(RDF.type, SH.NodeShape)
+        if shapes_graph.value(s, SH.targetClass) or shapes_graph.value(s, SH.targetObjectsOf)
+    }
     fixture_shapes = {
         line.split("must violate ", 1)[1].rstrip(".")
         for path in FAILING
@@ -80,4 +83,3 @@ def test_all_of_data_conforms(data_graph):
     report = validate(data_graph)
     assert report.violations == [], "\n".join(f"{p.focus} {p.path}: {p.message}" for p in report.violations)
     assert report.conforms
-

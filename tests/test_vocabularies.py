@@ -11,8 +11,16 @@ from rdflib.namespace import SKOS
 from bd4m_kg.namespaces import COUNTRY, REGION, VOCAB
 
 SCHEMES = [
-    "role", "evidence", "data-source-type", "policy-need", "theme", "collaborative-type",
-    "organisation-type", "challenge", "region", "country",
+    "role",
+    "evidence",
+    "data-source-type",
+    "policy-need",
+    "theme",
+    "collaborative-type",
+    "organisation-type",
+    "challenge",
+    "region",
+    "country",
 ]
 
 

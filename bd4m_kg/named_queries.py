@@ -1,0 +1,81 @@
+"""Named SPARQL queries: ``queries/<name>.rq`` with a front-matter block of ``#+`` lines (YAML).
+
+A parameter is a variable of the query with a default IRI; a caller may bind another value,
+which is substituted as an RDF term (never spliced into the query text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from bd4m_kg.layout import project_root
+
+FRONT_MATTER = "#+"
+
+
+class NamedQueryError(ValueError):
+    """A named query that is missing, malformed or called with an unknown parameter."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A variable of a named query that a caller may bind; its default is an IRI."""
+
+    name: str
+    description: str
+    default: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A SPARQL query with a title, a description and parameters."""
+
+    name: str
+    title: str
+    description: str
+    sparql: str
+    parameters: list[Parameter] = field(default_factory=list)
+
+    def substitutions(self, values: dict[str, str] | None = None) -> dict[ox.Variable, ox.NamedNode]:
+        """The parameters' values as pyoxigraph substitutions: the caller's, else the defaults."""
+        values = values or {}
+        unknown = set(values) - {p.name for p in self.parameters}
+        if unknown:
+            raise NamedQueryError(f"{self.name} has no parameter {', '.join(sorted(unknown))}")
+        return {ox.Variable(p.name): ox.NamedNode(values.get(p.name, p.default)) for p in self.parameters}
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file: its ``#+`` front matter and the query after it."""
+    text = path.read_text(encoding="utf-8")
+    header = [line[len(FRONT_MATTER) :] for line in text.splitlines() if line.startswith(FRONT_MATTER)]
+    try:
+        meta = yaml.safe_load("\n".join(line.removeprefix(" ") for line in header)) or {}
+    except yaml.YAMLError as error:
+        raise NamedQueryError(f"{path}: front matter is not valid YAML: {error}") from error
+    if not isinstance(meta, dict) or not meta.get("title") or not meta.get("description"):
+        raise NamedQueryError(f"{path}: front matter needs a title and a description")
+    parameters = [
+        Parameter(name, str(spec.get("description", "")), str(spec["default"]))
+        for name, spec in (meta.get("parameters") or {}).items()
+    ]
+    return NamedQuery(path.stem, str(meta["title"]), str(meta["description"]).strip(), text, parameters)
+
+
+def load_named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query of ``queries/``, by name."""
+    folder = folder or project_root() / "queries"
+    return {path.stem: parse_named_query(path) for path in sorted(folder.glob("*.rq"))}
+
+
+def run_named_query(
+    store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run a named query over the union of the store's graphs, with its parameters bound."""
+    return store.query(
+        query.sparql, use_default_graph_as_union=True, substitutions=query.substitutions(values)
+    )
