@@ -62,7 +62,7 @@ def test_every_link_to_a_record_or_concept_resolves(data_graph, vocab_graph):
 
 def test_involvement_iris_name_their_role_and_organisation(data_graph):
     involvements = list(data_graph.subjects(RDF.type, BD4M.Involvement))
-    assert len(involvements) > 200
+    assert len(involvements) > 150
     for involvement in involvements:
         role = str(data_graph.value(involvement, PROV.hadRole)).rsplit("/", 1)[1]
         organisation = str(data_graph.value(involvement, PROV.agent)).rsplit("/", 1)[1]
