@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from bd4m_kg.layout import knowledge_files
 from bd4m_kg.rdf_io import load_graph
@@ -62,12 +63,8 @@ def validate(data: Graph, shapes: Graph | None = None, context: Graph | None = N
     """Validate ``data`` against ``shapes`` (default: the project's) with ``context`` mixed in."""
     shapes = shapes if shapes is not None else project_shapes()
     context = context if context is not None else project_context()
-    combined = Graph()
-    for graph in (data, context):
-        for triple in graph:
-            combined.add(triple)
     conforms, report, _ = pyshacl.validate(
-        combined,
+        data + context,
         shacl_graph=shapes,
         inference="none",
         allow_warnings=True,
@@ -77,26 +74,23 @@ def validate(data: Graph, shapes: Graph | None = None, context: Graph | None = N
 
 
 def _problems(report: Graph) -> list[Problem]:
-    problems = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    return [_problem(report, result) for result in report.subjects(RDF.type, SH.ValidationResult)]
 
-        def value(predicate: URIRef, result: URIRef = result) -> str | None:
-            found = report.value(result, predicate)
-            return None if found is None else str(found)
 
-        severity = value(SH.resultSeverity) or str(SH.Violation)
-        messages = [str(m) for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)]
-        problems.append(
-            Problem(
-                severity=severity.removeprefix(str(SH)),
-                focus=value(SH.focusNode) or "",
-                path=value(SH.resultPath),
-                value=value(SH.value),
-                message=messages[0] if messages else "",
-                shape=value(SH.sourceShape) or "",
-            )
-        )
-    return problems
+def _problem(report: Graph, result: Node) -> Problem:
+    def value(predicate: URIRef) -> str | None:
+        found = report.value(result, predicate)
+        return None if found is None else str(found)
+
+    messages = [str(m) for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    return Problem(
+        severity=(value(SH.resultSeverity) or str(SH.Violation)).removeprefix(str(SH)),
+        focus=value(SH.focusNode) or "",
+        path=value(SH.resultPath),
+        value=value(SH.value),
+        message=messages[0] if messages else "",
+        shape=value(SH.sourceShape) or "",
+    )
 
 
 def _order(problem: Problem) -> tuple[str, str, str]:
