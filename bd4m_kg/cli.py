@@ -1,28 +1,75 @@
 """The ``bd4m-kg`` command line: each command wraps one core function.
 
-Exit codes: 0 ok, 1 the knowledge does not pass a check, 2 usage or unreadable input.
+Exit codes: 0 ok, 1 the knowledge does not pass a check, 2 usage, unreadable input or an
+unreachable store.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
 from bd4m_kg import __version__
+from bd4m_kg.config import DEFAULTS, default_store
+from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.store import QueryRequest, QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
+
+STORE_HELP = (
+    "Folder of the embedded store, or the URL of an Oxigraph server (oxigraph serve "
+    "--union-default-graph). Default: $BD4M_STORE, else var/store in the checkout."
+)
+FORMATS = ["table", *RESULT_FORMATS, *RDF_FORMATS]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def store_option(command: click.decorators.FC) -> click.decorators.FC:
+    """The ``--store`` and ``--state`` options every store command shares."""
+    command = click.option(
+        "--state",
+        envvar="BD4M_STATE",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Where a remote store keeps its change log (default ~/.local/state/bd4m-kg/HOST-PORT).",
+    )(command)
+    return click.option("--store", "location", envvar="BD4M_STORE", default=default_store, help=STORE_HELP)(
+        command
+    )
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print an error the user can act on and exit."""
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def connect(location: str, state: Path | None, readers: int = 1) -> Store:
+    """Open the store or exit with a message that says what to do."""
+    try:
+        return open_store(location, state, readers=readers)
+    except StoreError as error:
+        fail(str(error))
+        raise  # unreachable: fail exits
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="bd4m-kg")
 def main() -> None:
     """Publish the Big Data for Migration Alliance's Data Innovation Directory as a knowledge graph.
 
     The knowledge lives in files: ontology/ (OWL and SKOS vocabularies), shapes/ (SHACL),
     data/ (one Turtle file per project, organisation and data collaborative) and queries/
-    (named SPARQL queries). Start with:
+    (named SPARQL queries). The store holds them as one named graph per record.
 
     \b
-      bd4m-kg check      validate data/ against shapes/ and run the HermiT reasoner
+    Start with:
+      bd4m-kg serve                 build the store on first start and serve it on http://127.0.0.1:8080/
+      bd4m-kg init                  (re)build the store from ontology/, shapes/ and data/
+      bd4m-kg query --name directory-entries
+      bd4m-kg check                 validate data/ against shapes/ and run the HermiT reasoner
+
+    The store is a folder (embedded, the default: var/store) or an Oxigraph server:
+    --store http://127.0.0.1:7878 or BD4M_STORE=http://127.0.0.1:7878.
     """
 
 
@@ -38,3 +85,225 @@ def check(no_reasoner: bool) -> None:
 
     ok = check_knowledge(reasoner=not no_reasoner, echo=click.echo)
     sys.exit(0 if ok else 1)
+
+
+@main.command()
+@store_option
+@click.option("--base", help="Canonical base IRI to publish under (default https://w3id.org/bd4m/).")
+def init(location: str, state: Path | None, base: str | None) -> None:
+    """(Re)build the store from ontology/, shapes/ and data/ as one change.
+
+    Each file fills its own named graph; graphs the checkout no longer has are dropped. With
+    --base, every IRI under https://w3id.org/bd4m/ is rewritten to the new base (a rebuild).
+    """
+    from bd4m_kg.building import build_store
+    from bd4m_kg.staging import StagingError
+
+    if base is not None and not (base.startswith(("http://", "https://")) and base.endswith("/")):
+        fail(f"--base {base!r} must be an http(s) IRI ending in '/', e.g. https://example.org/bd4m/")
+    with connect(location, state) as store:
+        try:
+            result = build_store(store, base=base)
+        except (StagingError, StoreError) as error:
+            fail(str(error))
+        click.echo(
+            f"Built {store.location}: {result.triples:,} triples in {len(result.replaced)} graphs "
+            f"(generation {result.generation})."
+        )
+
+
+@main.command()
+@store_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--actor", default="cli", show_default=True, help="Who makes the change (kept in the change log)."
+)
+def load(location: str, state: Path | None, files: tuple[Path, ...], actor: str) -> None:
+    """Load RDF files (or folders of them) into the store, replacing the graphs they fill.
+
+    Formats come from the extension: .ttl .nt .nq .trig .rdf/.owl .jsonld. N-Quads and TriG keep
+    their graph names; other triples go to the graph of their record (…/id/project/x →
+    …/graph/project/x). Every file is parsed before anything is written: a syntax error names
+    the file, line and column and leaves the store unchanged.
+    """
+    from bd4m_kg.changes import apply_change, stage_files
+    from bd4m_kg.formats import UnknownFormatError
+    from bd4m_kg.staging import StagingError, iter_files
+
+    paths = iter_files(files)
+    with connect(location, state) as store, store.staging() as staging:
+        try:
+            with click.progressbar(paths, label="Parsing", item_show_func=_name, file=sys.stderr) as bar:
+                stage_files(staging, bar)
+            click.echo("Writing …", err=True)
+            result = apply_change(store, staging, actor, f"load {len(paths)} file(s)")
+        except (StagingError, UnknownFormatError, StoreError) as error:
+            fail(f"{error}\nNothing was written.")
+        click.echo(
+            f"Loaded {result.triples:,} triples into {len(result.replaced)} graph(s) "
+            f"(generation {result.generation})."
+        )
+
+
+def _name(path: Path | None) -> str:
+    return path.name if path else ""
+
+
+@main.command()
+@store_option
+@click.argument("sparql", required=False)
+@click.option("-n", "--name", help="Run a named query from queries/ (see `bd4m-kg query --list`).")
+@click.option(
+    "-f", "--file", "query_file", type=click.File("r"), help="Read the query from a file ('-': stdin)."
+)
+@click.option("-p", "--param", multiple=True, metavar="NAME=IRI", help="Bind a named query's parameter.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--timeout", type=float, default=DEFAULTS["QUERY_DEADLINE"], show_default=True, help="Seconds.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+def query(
+    location: str,
+    state: Path | None,
+    sparql: str | None,
+    name: str | None,
+    query_file: click.utils.LazyFile | None,
+    param: tuple[str, ...],
+    output_format: str,
+    timeout: float,
+    list_queries: bool,
+) -> None:
+    """Ask the store a SPARQL query and print the answer.
+
+    \b
+    Examples:
+      bd4m-kg query 'SELECT ?p WHERE { ?p a <https://w3id.org/bd4m/ontology#Project> } LIMIT 5'
+      bd4m-kg query --name projects-by-data-source-type --format csv
+      bd4m-kg query --name projects-with-data-holder -p holder=https://w3id.org/bd4m/id/organisation/orange
+
+    The default graph is the union of all graphs. SELECT and ASK print a table (or json, xml,
+    csv, tsv); CONSTRUCT and DESCRIBE print Turtle (or nt, nq, trig, rdf, jsonld).
+    """
+    from bd4m_kg.named_queries import NamedQueryError, load_named_queries
+    from bd4m_kg.tables import render_table
+
+    if list_queries:
+        for named in load_named_queries().values():
+            click.echo(f"{click.style(named.name, bold=True)}\n    {named.title}")
+        return
+    try:
+        request = _query_request(sparql, name, query_file, param, output_format)
+    except NamedQueryError as error:
+        fail(str(error))
+    with connect(location, state) as store:
+        try:
+            answer = store.query(request, deadline=timeout)
+            body = answer.read()
+        except QuerySyntaxError as error:
+            fail(f"the query is not valid SPARQL: {error}")
+        except QueryTimeout as error:
+            fail(f"{error} (after {timeout:g} s; raise --timeout to allow more)")
+        except StoreError as error:
+            fail(str(error))
+    if output_format == "table" and answer.kind != "graph":
+        click.echo(render_table(body))
+    else:
+        sys.stdout.buffer.write(body)
+
+
+def _query_request(
+    sparql: str | None,
+    name: str | None,
+    query_file: click.utils.LazyFile | None,
+    params: tuple[str, ...],
+    output_format: str,
+) -> QueryRequest:
+    from bd4m_kg.named_queries import NamedQueryError, load_named_queries
+
+    given = [x for x in (sparql, name, query_file) if x is not None]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of: a QUERY argument, --name NAME or --file FILE")
+    bindings = dict(p.split("=", 1) for p in params if "=" in p)
+    if len(bindings) != len(params):
+        raise click.UsageError("--param takes NAME=IRI")
+    text, substitutions = sparql or "", {}
+    if name is not None:
+        queries = load_named_queries()
+        if name not in queries:
+            raise NamedQueryError(f"no named query {name!r}; `bd4m-kg query --list` shows them")
+        text, substitutions = queries[name].sparql, queries[name].bindings(bindings)
+    elif query_file is not None:
+        text = query_file.read()
+    results_format = output_format if output_format in RESULT_FORMATS else "json"
+    graph_format = output_format if output_format in RDF_FORMATS else "ttl"
+    return QueryRequest(text, results_format, graph_format, substitutions=substitutions)
+
+
+@main.command()
+@store_option
+def stats(location: str, state: Path | None) -> None:
+    """Count what the store holds: triples, graphs, and records by kind."""
+    from bd4m_kg.building import store_stats
+
+    with connect(location, state) as store:
+        try:
+            counts = store_stats(store)
+        except StoreError as error:
+            fail(str(error))
+        click.echo(f"store        {store.location}")
+        click.echo(f"base         {store.base}")
+        click.echo(f"generation   {counts.generation}")
+        click.echo(f"triples      {counts.triples:,}")
+        click.echo(f"graphs       {counts.graphs:,}")
+        for kind, number in counts.kinds.items():
+            click.echo(f"{kind:<12} {number:,}")
+
+
+@main.command()
+@store_option
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def export(location: str, state: Path | None, folder: Path) -> None:
+    """Write one Turtle file per record to FOLDER, in data/'s layout (project/x.ttl, …).
+
+    The same store content always gives the same bytes, so the curated store can go back into
+    git: `bd4m-kg export data/` then `git diff`.
+    """
+    from bd4m_kg.export import export_records
+
+    def progress(graphs: Iterator[str]) -> Iterator[str]:
+        with click.progressbar(list(graphs), label="Exporting", file=sys.stderr) as bar:
+            yield from bar
+
+    with connect(location, state) as store:
+        try:
+            written = export_records(store, folder, progress)
+        except StoreError as error:
+            fail(str(error))
+    click.echo(f"Wrote {written} record files under {folder}.")
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=DEFAULTS["READERS"], show_default=True, type=int, help="Query processes.")
+@click.option("--threads", default=DEFAULTS["THREADS"], show_default=True, type=int, help="Web threads.")
+def serve(location: str, state: Path | None, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the directory over HTTP (home page, /health), building the store on first start.
+
+    Runs under waitress: requests and responses are buffered by its I/O loop, so slow clients
+    hold no worker thread, and HTTP/1.1 keep-alive is on. Queries run in WORKERS processes.
+    """
+    from bd4m_kg.server import create_app
+    from bd4m_kg.server.serving import run
+
+    config = {
+        "STORE": location,
+        "STATE": str(state) if state else None,
+        "READERS": workers,
+        "THREADS": threads,
+    }
+    try:
+        app = create_app(config)
+    except StoreError as error:
+        fail(str(error))
+    click.echo(f"Serving {location} on http://{host}:{port}/ (Ctrl-C stops)")
+    run(app, host, port, threads)

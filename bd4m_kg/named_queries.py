@@ -40,13 +40,22 @@ class NamedQuery:
     sparql: str
     parameters: list[Parameter] = field(default_factory=list)
 
-    def substitutions(self, values: dict[str, str] | None = None) -> dict[ox.Variable, ox.NamedNode]:
-        """The parameters' values as pyoxigraph substitutions: the caller's, else the defaults."""
+    def bindings(self, values: dict[str, str] | None = None) -> dict[str, str]:
+        """Each parameter's IRI: the caller's value, else the default; unknown names are refused."""
         values = values or {}
         unknown = set(values) - {p.name for p in self.parameters}
         if unknown:
             raise NamedQueryError(f"{self.name} has no parameter {', '.join(sorted(unknown))}")
-        return {ox.Variable(p.name): ox.NamedNode(values.get(p.name, p.default)) for p in self.parameters}
+        for name, value in values.items():
+            try:
+                ox.NamedNode(value)
+            except ValueError as error:
+                raise NamedQueryError(f"parameter {name} must be an IRI, not {value!r}: {error}") from error
+        return {p.name: values.get(p.name, p.default) for p in self.parameters}
+
+    def substitutions(self, values: dict[str, str] | None = None) -> dict[ox.Variable, ox.NamedNode]:
+        """The parameters' values as pyoxigraph substitutions: the caller's, else the defaults."""
+        return {ox.Variable(name): ox.NamedNode(iri) for name, iri in self.bindings(values).items()}
 
 
 def parse_named_query(path: Path) -> NamedQuery:

@@ -56,3 +56,50 @@ class BD4M(DefinedNamespace):
     result: URIRef
     userGroup: URIRef
     coverageNote: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "bd4m": f"{ONTOLOGY_IRI}#",
+    "project": f"{ID}project/",
+    "orgs": f"{ID}organisation/",
+    "collaborative": f"{ID}collaborative/",
+    "role": str(ROLE),
+    "dst": str(DATA_SOURCE_TYPE),
+    "need": str(POLICY_NEED),
+    "theme": str(THEME),
+    "colltype": str(COLLABORATIVE_TYPE),
+    "orgtype": str(ORGANISATION_TYPE),
+    "challenge": str(CHALLENGE),
+    "evidence": str(EVIDENCE),
+    "region": str(REGION),
+    "country": str(COUNTRY),
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "vann": "http://purl.org/vocab/vann/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+"""Prefixes for output people read (tables, exported Turtle), longest namespace matched first."""
+
+
+def compact(iri: str) -> str:
+    """Shorten an IRI with :data:`PREFIXES` when one fits, else wrap it in angle brackets.
+
+    >>> compact("https://w3id.org/bd4m/vocab/theme/displacement")
+    'theme:displacement'
+    >>> compact("https://example.org/x")
+    '<https://example.org/x>'
+    """
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{prefix}:{local}"
+    return f"<{iri}>"

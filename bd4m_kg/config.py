@@ -1,0 +1,76 @@
+"""Every setting, declared once: its name, default and help.
+
+The web app layers them (defaults, instance file, ``BD4M_*`` environment, test mapping); the CLI
+reads the same names from its options and the environment. Unknown settings are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bd4m_kg.layout import project_root
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: the name (``BD4M_<NAME>`` in the environment), its default and what it does."""
+
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "HOME",
+        None,
+        "The checkout holding ontology/, shapes/, data/ and queries/ "
+        "(default: where bd4m-kg is installed from).",
+    ),
+    Setting(
+        "STORE",
+        None,
+        "Where the graph lives: a folder for the embedded store (default: var/store in the checkout) "
+        "or the http(s) URL of an Oxigraph server started with --union-default-graph.",
+    ),
+    Setting(
+        "STATE",
+        None,
+        "Folder for a remote store's change log and journal (default: ~/.local/state/bd4m-kg/HOST-PORT).",
+    ),
+    Setting("READERS", 2, "Query processes of the embedded store; `bd4m-kg serve --workers` sets it."),
+    Setting("THREADS", 8, "Web threads answering requests; slow clients are buffered and hold none."),
+    Setting("QUERY_DEADLINE", 10.0, "Seconds a query may run before its process is stopped."),
+)
+
+DEFAULTS: dict[str, object] = {s.name: s.default for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    """An unknown or malformed setting."""
+
+
+def default_store() -> str:
+    """The embedded store folder used when no store is named: ``var/store`` in the checkout."""
+    return str(project_root() / "var" / "store")
+
+
+def check_settings(values: Mapping[str, object], allowed: frozenset[str] = frozenset()) -> None:
+    """Refuse names that are neither our settings nor in ``allowed`` (e.g. Flask's own keys).
+
+    >>> check_settings({"STORE": "x"})
+    >>> check_settings({"STOER": "x"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    bd4m_kg.config.SettingsError: unknown setting STOER; known: HOME, QUERY_DEADLINE, READERS, ...
+    """
+    unknown = sorted(set(values) - set(DEFAULTS) - allowed)
+    if unknown:
+        raise SettingsError(f"unknown setting {', '.join(unknown)}; known: {', '.join(sorted(DEFAULTS))}")
+
+
+def state_folder(value: object) -> Path | None:
+    """The STATE setting as a path (None: the store's own default)."""
+    return Path(str(value)) if value else None

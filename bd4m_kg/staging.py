@@ -1,0 +1,169 @@
+"""Staging a change: parse every input whole into a scratch store and put each triple in its record's graph.
+
+Nothing reaches the live store from here: a syntax error in the last file of a load leaves the
+live store untouched, because the change is only applied once everything is staged.
+
+Graph rules (one record, one graph): N-Quads and TriG keep their graph names; any other triple
+goes to the graph of its subject's record, ``{base}id/k/s[#…]`` → ``{base}graph/k/s``, ontology
+terms to ``{base}graph/ontology``, vocabulary concepts to ``{base}graph/vocab/{scheme}``, and a
+blank node follows the subject that refers to it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bd4m_kg.formats import rdf_format_for_path
+from bd4m_kg.namespaces import BASE
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple
+
+
+class StagingError(ValueError):
+    """Input that cannot become a change: unreadable, malformed, or triples with no record to go to."""
+
+
+def record_graph(subject: str, base: str = BASE) -> str | None:
+    """The named graph a subject's triples belong to, or None when it is no record of ours.
+
+    >>> record_graph("https://w3id.org/bd4m/id/project/flowminder-haiti#lead-flowminder")
+    'https://w3id.org/bd4m/graph/project/flowminder-haiti'
+    >>> record_graph("https://w3id.org/bd4m/vocab/theme/displacement")
+    'https://w3id.org/bd4m/graph/vocab/theme'
+    >>> record_graph("https://w3id.org/bd4m/ontology#Project")
+    'https://w3id.org/bd4m/graph/ontology'
+    >>> record_graph("https://example.org/x") is None
+    True
+    """
+    if not subject.startswith(base):
+        return None
+    path = subject[len(base) :].split("#", 1)[0]
+    kind, *rest = path.split("/")
+    if kind == "id" and len(rest) >= 2 and all(rest):
+        return f"{base}graph/{rest[0]}/{rest[1]}"
+    if kind == "vocab" and rest and rest[0]:
+        return f"{base}graph/vocab/{rest[0]}"
+    if kind == "ontology" and not rest:
+        return f"{base}graph/ontology"
+    return None
+
+
+class Staging:
+    """A scratch store holding a change before it is applied; on disk when ``folder`` is given."""
+
+    def __init__(self, base: str = BASE, folder: Path | None = None) -> None:
+        self.base = base
+        self.folder = folder
+        if folder is not None and folder.exists():
+            shutil.rmtree(folder)
+        self.store: ox.Store | None = ox.Store(str(folder)) if folder else ox.Store()
+        self.sources: list[str] = []
+
+    @property
+    def scratch(self) -> ox.Store:
+        """The scratch store (it is gone once the staging is closed or adopted)."""
+        if self.store is None:
+            raise RuntimeError("this staging is closed")
+        return self.store
+
+    def add_file(self, path: Path, graph: str | None = None) -> None:
+        """Parse one file whole into the scratch store (into ``graph`` if given); errors name the line."""
+        rdf_format = rdf_format_for_path(path).format
+        target = ox.NamedNode(graph) if graph else None
+        try:
+            self.scratch.bulk_load(path=str(path), format=rdf_format, to_graph=target, base_iri=None)
+        except SyntaxError as error:
+            raise StagingError(f"{path}: {error}") from error
+        except OSError as error:
+            raise StagingError(f"{path}: cannot read it ({error.strerror or error})") from error
+        self.sources.append(str(path))
+
+    def add_bytes(self, data: bytes, rdf_format: ox.RdfFormat, name: str, graph: str | None = None) -> None:
+        """Parse RDF held in memory (an upload, a test fixture) into the scratch store."""
+        target = ox.NamedNode(graph) if graph else None
+        try:
+            self.scratch.bulk_load(input=data, format=rdf_format, to_graph=target)
+        except SyntaxError as error:
+            raise StagingError(f"{name}: {error}") from error
+        self.sources.append(name)
+
+    def place_records(self) -> None:
+        """Move triples of the default graph into their records' graphs; refuse any that have none."""
+        default = ox.DefaultGraph()
+        triples = [q.triple for q in self.scratch.quads_for_pattern(None, None, None, default)]
+        if not triples:
+            return
+        owners = _owners(triples, self.base)
+        homeless = sorted({str(t.subject) for t in triples if t.subject not in owners})
+        if homeless:
+            listed = ", ".join(homeless[:5]) + (" …" if len(homeless) > 5 else "")
+            raise StagingError(
+                f"{len(homeless)} subject(s) belong to no record of {self.base} ({listed}). "
+                f"Name their graph with N-Quads or TriG, or use IRIs under {self.base}id/<kind>/<slug>."
+            )
+        self.scratch.extend(ox.Quad(t.subject, t.predicate, t.object, owners[t.subject]) for t in triples)
+        self.scratch.clear_graph(default)
+
+    def rebase(self) -> None:
+        """Rewrite IRIs under the canonical base to this staging's base (a store built with ``--base``)."""
+        if self.base == BASE:
+            return
+        quads = list(self.scratch)
+        self.scratch.clear()
+        self.scratch.extend(ox.Quad(*(_rebased(term, self.base) for term in quad)) for quad in quads)
+
+    def graphs(self) -> list[str]:
+        """The named graphs the change fills (and so replaces), sorted."""
+        return sorted(g.value for g in self.scratch.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self.scratch)
+
+    def close(self) -> None:
+        """Drop the scratch store and its folder."""
+        self.store = None
+        if self.folder is not None and self.folder.exists():
+            shutil.rmtree(self.folder)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _rebased(term: Term, base: str) -> Term:
+    if isinstance(term, ox.NamedNode) and term.value.startswith(BASE):
+        return ox.NamedNode(base + term.value[len(BASE) :])
+    return term
+
+
+def _owners(triples: list[ox.Triple], base: str) -> dict[ox.NamedNode | ox.BlankNode, ox.NamedNode]:
+    """Each subject's graph: IRIs by their record, blank nodes by the subject that refers to them."""
+    owners: dict[ox.NamedNode | ox.BlankNode, ox.NamedNode] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode) and (graph := record_graph(t.subject.value, base)):
+            owners[t.subject] = ox.NamedNode(graph)
+    changed = True
+    while changed:
+        changed = False
+        for t in triples:
+            if isinstance(t.object, ox.BlankNode) and t.subject in owners and t.object not in owners:
+                owners[t.object] = owners[t.subject]
+                changed = True
+    return owners
+
+
+def iter_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the RDF files under them (sorted), keep files as given."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        else:
+            files.append(path)
+    return files

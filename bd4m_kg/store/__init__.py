@@ -1,0 +1,137 @@
+"""The store interface: two kinds, embedded pyoxigraph on disk (default) and a remote SPARQL server.
+
+``open_store("var/store")`` opens (or creates) an embedded store; ``open_store("http://host:7878")``
+talks to an Oxigraph server started with ``--union-default-graph``. Both answer queries as a
+stream of bytes in a standard format and take writes only through :func:`bd4m_kg.changes.apply_change`.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from bd4m_kg.namespaces import BASE
+from bd4m_kg.staging import Staging
+from bd4m_kg.store.state import ChangeRecord, StoreState
+
+
+class StoreError(OSError):
+    """The store cannot be reached, opened or written; the message says what to do."""
+
+
+class QuerySyntaxError(ValueError):
+    """A query the engine cannot parse; the message gives the position."""
+
+
+class QueryTimeout(TimeoutError):
+    """A query that did not finish before its deadline; it was stopped."""
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One read: the query, the formats the caller accepts, and the dataset it reads."""
+
+    query: str
+    results_format: str = "json"  # short name in formats.RESULT_FORMATS, used for SELECT and ASK
+    graph_format: str = "ttl"  # short name in formats.RDF_FORMATS, used for CONSTRUCT and DESCRIBE
+    default_graphs: tuple[str, ...] | None = None  # None: the union of all graphs
+    named_graphs: tuple[str, ...] | None = None  # None: all graphs
+    substitutions: dict[str, str] = field(default_factory=dict)  # variable -> IRI
+
+
+@dataclass
+class Answer:
+    """A query's answer: its kind, its media type, and its bytes as they are produced."""
+
+    kind: str  # "solutions", "boolean" or "graph"
+    media_type: str
+    chunks: Iterator[bytes]
+
+    def read(self) -> bytes:
+        """The whole answer in memory (for small answers and tests)."""
+        return b"".join(self.chunks)
+
+
+class Store(ABC):
+    """A place the directory's graphs live: queries in, answers out, changes only through ``write``."""
+
+    location: str
+    state: StoreState
+
+    @property
+    def base(self) -> str:
+        """The canonical base IRI the store was built with."""
+        return self.state.get("base") or BASE
+
+    @property
+    def generation(self) -> int:
+        """The number of the last committed change."""
+        return self.state.generation
+
+    @abstractmethod
+    def query(self, request: QueryRequest, deadline: float | None = None) -> Answer:
+        """Run a read-only query, stopping it after ``deadline`` seconds (None: no limit)."""
+
+    def select(self, query: str, deadline: float | None = None) -> list[dict[str, Any]]:
+        """Run a SELECT and return its rows as ``{variable: pyoxigraph term}`` (unbound ones left out)."""
+        answer = self.query(QueryRequest(query, results_format="json"), deadline)
+        solutions = ox.parse_query_results(answer.read(), format=ox.QueryResultsFormat.JSON)
+        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]  # type: ignore[union-attr]
+
+    def graph_names(self) -> list[str]:
+        """Every named graph in the store, sorted."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(row["g"].value for row in rows)
+
+    @abstractmethod
+    def staging(self) -> Staging:
+        """A scratch store to parse a change into before it is applied."""
+
+    @abstractmethod
+    def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
+        """Replace the staged graphs and drop ``drop`` in one atomic transaction (called by apply_change)."""
+
+    @abstractmethod
+    def recover(self, pending: ChangeRecord) -> bool:
+        """Finish or undo a change a stopped writer left pending; True when it reached the store."""
+
+    @abstractmethod
+    def dump_quads(self, output: IO[bytes]) -> None:
+        """Write every quad of the store as N-Quads."""
+
+    def after_commit(self, generation: int) -> None:  # noqa: B027 - optional hook
+        """Run once a change is committed (the embedded store takes its read snapshot here)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release processes and files."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_REMOTE = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def open_store(location: str | Path, state: Path | None = None, readers: int = 1) -> Store:
+    """Open the store at a folder (embedded) or an ``http(s)://`` URL (remote Oxigraph server).
+
+    ``state`` is where a remote store keeps its bookkeeping (the embedded store keeps it in its
+    folder); ``readers`` sizes the embedded store's pool of query processes.
+    """
+    if _REMOTE.match(str(location)):
+        from bd4m_kg.store.remote import RemoteStore
+
+        return RemoteStore(str(location), state)
+    from bd4m_kg.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(Path(location), readers=readers)

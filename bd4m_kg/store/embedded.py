@@ -1,0 +1,158 @@
+"""The embedded store: pyoxigraph on disk, one writer, reads from per-generation snapshots.
+
+Folder layout::
+
+    <folder>/live/              the RocksDB store; only the writer opens it (one process at a time)
+    <folder>/snapshots/<gen>/   hard-link checkpoint taken after each commit; readers open these read-only
+    <folder>/staging-<gen>/     a big change being built; swapped in for live/ when complete
+    <folder>/journal/<gen>.ru   the update of a pending small change, replayed if the writer stopped
+    <folder>/state.sqlite       generation, change log, settings (see state.py)
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from bd4m_kg.staging import Staging
+from bd4m_kg.store import Answer, QueryRequest, Store, StoreError
+from bd4m_kg.store.readers import ReaderPool
+from bd4m_kg.store.state import ChangeRecord, StoreState
+from bd4m_kg.store.update_text import write_update
+
+UPDATE_LIMIT = 50_000  # a change with more triples is built beside the live store and swapped in
+KEEP_SNAPSHOTS = 3
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph on disk: the opening process is the writer; queries run in reader processes."""
+
+    def __init__(self, folder: Path, readers: int = 1) -> None:
+        self.folder = folder.resolve()
+        self.location = str(self.folder)
+        self.state = StoreState(self.folder)
+        self.pool = ReaderPool(readers)
+        self._live: ox.Store | None = None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def snapshot(self) -> Path:
+        """The read-only snapshot of the current generation (taken now if it is missing)."""
+        path = self.folder / "snapshots" / str(self.generation)
+        if not path.exists():
+            self._take_snapshot(self.generation)
+        return path
+
+    def query(self, request: QueryRequest, deadline: float | None = None) -> Answer:
+        """Answer in a reader process on the current snapshot; kill it after ``deadline`` seconds."""
+        until = None if deadline is None else time.monotonic() + deadline
+        return self.pool.run(str(self.snapshot()), request, until)
+
+    def dump_quads(self, output: IO[bytes]) -> None:
+        """Write the current snapshot as N-Quads."""
+        ox.Store.read_only(str(self.snapshot())).dump(output, ox.RdfFormat.N_QUADS)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def live(self) -> ox.Store:
+        """The read-write store, opened on first use (only one process may hold it)."""
+        if self._live is None:
+            try:
+                self._live = ox.Store(str(self.folder / "live"))
+            except OSError as error:
+                raise StoreError(
+                    f"cannot open the store at {self.folder} for writing: {error}. Another process "
+                    "(a running `bd4m-kg serve`?) holds it: stop that process, or send the change to it."
+                ) from error
+        return self._live
+
+    def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
+        """Apply a small change as one ``Store.update()``; build a big one beside the live store and swap."""
+        if len(staging) <= UPDATE_LIMIT or staging.folder is None:
+            journal = self.folder / "journal" / f"{generation}.ru"
+            journal.parent.mkdir(exist_ok=True)
+            with journal.open("wb") as output:
+                write_update(staging, drop, output)
+            self.state.update_journal(generation, {"strategy": "update", "file": str(journal)})
+            self._run_update(journal)
+        else:
+            self._swap_in(staging, drop, generation)
+
+    def _run_update(self, journal: Path) -> None:
+        try:
+            self.live().update(journal.read_text(encoding="utf-8"))
+        except SyntaxError as error:
+            raise StoreError(f"the store refused the change: {error}") from error
+        journal.unlink()
+
+    def _swap_in(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
+        """Complete the staged store with the graphs it does not replace, then make it the live store."""
+        built = staging.scratch
+        replaced = set(staging.graphs()) | drop
+        live = self.live()
+        for graph in live.named_graphs():
+            if graph.value not in replaced:
+                built.bulk_extend(live.quads_for_pattern(None, None, None, graph))
+        for name in drop:
+            built.remove_graph(ox.NamedNode(name))
+        built.flush()
+        assert staging.folder is not None
+        folder = staging.folder
+        staging.store = None  # close the scratch store before its folder becomes live/
+        self.state.update_journal(generation, {"strategy": "swap", "folder": str(folder), "phase": "built"})
+        self._finish_swap(folder)
+        staging.folder = None
+
+    def _finish_swap(self, built: Path) -> None:
+        self._live = None
+        live, retired = self.folder / "live", self.folder / "live.retired"
+        if live.exists():
+            live.rename(retired)
+        built.rename(live)
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def staging(self) -> Staging:
+        """A scratch store on disk beside the live one, so a big change can be swapped in whole."""
+        return Staging(self.base, folder=Path(tempfile.mkdtemp(prefix="staging-", dir=self.folder)))
+
+    def recover(self, pending: ChangeRecord) -> bool:
+        """Replay a journaled update, finish a built swap, or discard a half-built one."""
+        journal = pending.journal
+        if journal.get("strategy") == "update" and Path(journal["file"]).exists():
+            self._run_update(Path(journal["file"]))
+            return True
+        if (
+            journal.get("strategy") == "swap"
+            and journal.get("phase") == "built"
+            and Path(journal["folder"]).exists()
+        ):
+            self._finish_swap(Path(journal["folder"]))
+            return True
+        for leftover in self.folder.glob("staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        return False
+
+    def after_commit(self, generation: int) -> None:
+        """Take the read snapshot of the new generation and prune old ones no reader needs."""
+        self._take_snapshot(generation)
+        snapshots = sorted((self.folder / "snapshots").iterdir(), key=lambda p: int(p.name))
+        for old in snapshots[:-KEEP_SNAPSHOTS]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def _take_snapshot(self, generation: int) -> None:
+        target = self.folder / "snapshots" / str(generation)
+        target.parent.mkdir(exist_ok=True)
+        if target.exists():
+            shutil.rmtree(target)
+        self.live().flush()
+        self.live().backup(str(target))
+
+    def close(self) -> None:
+        """Stop the readers and release the live store."""
+        self.pool.close()
+        self._live = None

@@ -1,0 +1,162 @@
+"""A remote store: an Oxigraph server (``oxigraph serve --union-default-graph``) over HTTP.
+
+Queries go to ``/query`` (SPARQL 1.1 Protocol), changes to ``/update`` as one request (atomic on
+Oxigraph), whole-dataset reads to ``/store`` (Graph Store Protocol). The change log and the
+journal of a pending change live in a local state folder, since the server holds only public data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlsplit
+
+import requests
+from rdflib.plugins.sparql.parser import parseQuery
+
+from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.staging import Staging
+from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, Store, StoreError
+from bd4m_kg.store.state import ChangeRecord, StoreState
+from bd4m_kg.store.update_text import write_update
+
+CONNECT_TIMEOUT = 5.0
+WRITE_TIMEOUT = 3600.0
+CHUNK_SIZE = 64 * 1024
+
+
+def default_state_folder(url: str) -> Path:
+    """Where a remote store's bookkeeping lives unless ``--state`` says otherwise.
+
+    >>> default_state_folder("http://127.0.0.1:7878/").name
+    '127.0.0.1-7878'
+    """
+    parts = urlsplit(url)
+    root = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return root / "bd4m-kg" / f"{parts.hostname}-{parts.port or 80}"
+
+
+class RemoteStore(Store):
+    """An Oxigraph server reached over HTTP; the deadline is enforced on each call."""
+
+    def __init__(self, url: str, state: Path | None = None) -> None:
+        self.location = url.rstrip("/")
+        self.state = StoreState(state or default_state_folder(url))
+        self.http = requests.Session()
+
+    def query(self, request: QueryRequest, deadline: float | None = None) -> Answer:
+        """Send the query by form POST; stop reading (and close the connection) at the deadline."""
+        until = None if deadline is None else time.monotonic() + deadline
+        results, graph = RESULT_FORMATS[request.results_format], RDF_FORMATS[request.graph_format]
+        accept = f"{results.media_type}, {graph.media_type}"
+        try:
+            response = self.http.post(
+                f"{self.location}/query",
+                data=_protocol_form(request),
+                headers={"Accept": accept},
+                stream=True,
+                timeout=(CONNECT_TIMEOUT, deadline),
+            )
+        except requests.Timeout as error:
+            raise QueryTimeout("the query did not finish within its time limit and was stopped") from error
+        except requests.RequestException as error:
+            raise StoreError(f"cannot reach the SPARQL server at {self.location}: {error}") from error
+        if response.status_code == 400:
+            raise QuerySyntaxError(response.text.strip())
+        if response.status_code != 200:
+            raise StoreError(
+                f"the SPARQL server answered {response.status_code}: {response.text.strip()[:500]}"
+            )
+        media_type = response.headers.get("Content-Type", "")
+        return Answer(_kind(request.query, media_type), media_type, _chunks(response, until))
+
+    def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
+        """Send the change as one SPARQL Update request, journaled first so it can be replayed."""
+        journal = self.state.folder / "journal" / f"{generation}.ru"
+        journal.parent.mkdir(exist_ok=True)
+        with journal.open("wb") as output:
+            write_update(staging, drop, output)
+        self.state.update_journal(generation, {"strategy": "update", "file": str(journal)})
+        self._send_update(journal)
+
+    def _send_update(self, journal: Path) -> None:
+        with journal.open("rb") as body:
+            try:
+                response = self.http.post(
+                    f"{self.location}/update",
+                    data=body,
+                    headers={"Content-Type": "application/sparql-update"},
+                    timeout=(CONNECT_TIMEOUT, WRITE_TIMEOUT),
+                )
+            except requests.RequestException as error:
+                raise StoreError(f"cannot reach the SPARQL server at {self.location}: {error}") from error
+        if response.status_code >= 300:
+            raise StoreError(
+                f"the SPARQL server refused the change ({response.status_code}): {response.text[:500]}"
+            )
+        journal.unlink()
+
+    def recover(self, pending: ChangeRecord) -> bool:
+        """Replay the journaled update of a change a stopped writer left pending (it is idempotent)."""
+        file = pending.journal.get("file")
+        if file and Path(file).exists():
+            self._send_update(Path(file))
+            return True
+        return False
+
+    def dump_quads(self, output: IO[bytes]) -> None:
+        """Write the whole dataset as N-Quads, read through the Graph Store Protocol."""
+        with self.http.get(
+            f"{self.location}/store",
+            headers={"Accept": "application/n-quads"},
+            stream=True,
+            timeout=(CONNECT_TIMEOUT, WRITE_TIMEOUT),
+        ) as response:
+            if response.status_code != 200:
+                raise StoreError(f"the SPARQL server answered {response.status_code} to a dataset read")
+            shutil.copyfileobj(response.raw, output)
+
+    def staging(self) -> Staging:
+        """An in-memory scratch store: the change travels to the server as one update anyway."""
+        return Staging(self.base)
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.http.close()
+
+
+def _protocol_form(request: QueryRequest) -> list[tuple[str, str]]:
+    """The SPARQL Protocol form: query, dataset parameters, and substitutions as a trailing VALUES."""
+    query = request.query
+    if request.substitutions:
+        variables = sorted(request.substitutions)
+        values = " ".join(f"<{request.substitutions[v]}>" for v in variables)
+        query += f"\nVALUES ({' '.join('?' + v for v in variables)}) {{ ({values}) }}"
+    form = [("query", query)]
+    form += [("default-graph-uri", g) for g in request.default_graphs or ()]
+    form += [("named-graph-uri", g) for g in request.named_graphs or ()]
+    return form
+
+
+def _kind(query: str, media_type: str) -> str:
+    """Which kind of answer a response holds: a graph by its media type, else boolean or solutions."""
+    if any(f.media_type == media_type.split(";")[0].strip() for f in RDF_FORMATS.values()):
+        return "graph"
+    form = parseQuery(query)[1].name
+    return "boolean" if form == "AskQuery" else "solutions"
+
+
+def _chunks(response: requests.Response, until: float | None) -> Iterator[bytes]:
+    """The response body in chunks; past the deadline the connection is closed and QueryTimeout raised."""
+    with response:
+        try:
+            for chunk in response.iter_content(CHUNK_SIZE):
+                if until is not None and time.monotonic() > until:
+                    raise QueryTimeout("the query did not finish within its time limit and was stopped")
+                yield chunk
+        except requests.Timeout as error:
+            raise QueryTimeout("the query did not finish within its time limit and was stopped") from error

@@ -1,0 +1,171 @@
+"""What lives beside the store and never in it: generation, change log, pending-change journal, writer lock.
+
+Everything in the store is public, so this private bookkeeping is a small SQLite file
+(``state.sqlite``) in the state folder: the store folder for the embedded store, a folder of
+the operator's choice for a remote one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS changes (
+    generation INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'committed')),
+    journal TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS change_graphs (
+    generation INTEGER NOT NULL REFERENCES changes (generation) ON DELETE CASCADE,
+    graph TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('replaced', 'dropped')),
+    PRIMARY KEY (generation, graph)
+);
+"""
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One committed (or pending) change: its generation, when, who, what, and the graphs it touched."""
+
+    generation: int
+    time: str
+    actor: str
+    summary: str
+    status: str
+    graphs: dict[str, str]  # graph IRI -> "replaced" | "dropped"
+    journal: dict[str, str]
+
+
+class StoreState:
+    """The SQLite bookkeeping of one store; safe to share between threads and processes."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.path = folder / "state.sqlite"
+        self._thread_lock = threading.Lock()
+        with self._connection() as db:
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with closing(self._connect()) as db, db:
+            yield db
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("BEGIN")
+        return db
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """Hold the one writer lock of this store (across threads and processes) while changing it."""
+        with self._thread_lock, open(self.folder / "writer.lock", "w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    @property
+    def generation(self) -> int:
+        """The number of the last committed change (0 for a store never written)."""
+        with self._connection() as db:
+            row = db.execute("SELECT max(generation) FROM changes WHERE status = 'committed'").fetchone()
+        return row[0] or 0
+
+    def get(self, key: str) -> str | None:
+        """A stored setting of this store, such as the base IRI it was built with."""
+        with self._connection() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, key: str, value: str) -> None:
+        """Record a setting of this store."""
+        with self._connection() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def begin(self, actor: str, summary: str, graphs: dict[str, str], journal: dict[str, str]) -> int:
+        """Journal a change as pending before the store is touched; return its generation number."""
+        with self._connection() as db:
+            if db.execute("SELECT 1 FROM changes WHERE status = 'pending'").fetchone():
+                raise RuntimeError("another change is pending: finish it (recover) before a new one")
+            generation = (db.execute("SELECT max(generation) FROM changes").fetchone()[0] or 0) + 1
+            db.execute(
+                "INSERT INTO changes (generation, time, actor, summary, status, journal) "
+                "VALUES (?, ?, ?, ?, 'pending', ?)",
+                (generation, _now(), actor, summary, json.dumps(journal)),
+            )
+            db.executemany(
+                "INSERT INTO change_graphs (generation, graph, action) VALUES (?, ?, ?)",
+                [(generation, graph, action) for graph, action in sorted(graphs.items())],
+            )
+        return generation
+
+    def update_journal(self, generation: int, journal: dict[str, str]) -> None:
+        """Record how far a pending change has come (e.g. a bulk build that is complete)."""
+        with self._connection() as db:
+            db.execute(
+                "UPDATE changes SET journal = ? WHERE generation = ?", (json.dumps(journal), generation)
+            )
+
+    def commit(self, generation: int) -> None:
+        """Mark a pending change as committed: the store now holds it."""
+        with self._connection() as db:
+            db.execute(
+                "UPDATE changes SET status = 'committed', time = ?, journal = '{}' WHERE generation = ?",
+                (_now(), generation),
+            )
+
+    def abandon(self, generation: int) -> None:
+        """Forget a pending change that never reached the store."""
+        with self._connection() as db:
+            db.execute("DELETE FROM changes WHERE generation = ? AND status = 'pending'", (generation,))
+
+    def pending(self) -> ChangeRecord | None:
+        """The change left pending by a writer that stopped half-way, if any."""
+        changes = self._changes("status = 'pending'", ())
+        return changes[0] if changes else None
+
+    def changes(self, after: int = 0) -> list[ChangeRecord]:
+        """The committed changes after a generation, oldest first."""
+        return self._changes("status = 'committed' AND generation > ?", (after,))
+
+    def _changes(self, where: str, parameters: tuple[object, ...]) -> list[ChangeRecord]:
+        with self._connection() as db:
+            rows = db.execute(
+                f"SELECT generation, time, actor, summary, status, journal FROM changes WHERE {where} "
+                "ORDER BY generation",
+                parameters,
+            ).fetchall()
+            graph_rows = db.execute(
+                f"SELECT generation, graph, action FROM change_graphs WHERE generation IN "
+                f"(SELECT generation FROM changes WHERE {where})",
+                parameters,
+            ).fetchall()
+        graphs: dict[int, dict[str, str]] = {}
+        for generation, graph, action in graph_rows:
+            graphs.setdefault(generation, {})[graph] = action
+        return [
+            ChangeRecord(g, time, actor, summary, status, graphs.get(g, {}), json.loads(journal))
+            for g, time, actor, summary, status, journal in rows
+        ]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -1,0 +1,26 @@
+"""The web layer: HTTP in, one core call, HTTP out. Built by :func:`create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+from bd4m_kg.config import DEFAULTS, check_settings
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the app: defaults, then ``instance/bd4m.cfg``, then ``BD4M_*`` variables, then ``config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    flask_keys = frozenset(app.config)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("bd4m.cfg", silent=True)
+    app.config.from_prefixed_env("BD4M")
+    app.config.from_mapping(config or {})
+    check_settings(app.config, allowed=flask_keys)
+
+    from bd4m_kg.server import pages, store
+
+    store.init_app(app)
+    pages.init_app(app)
+    return app

@@ -1,0 +1,35 @@
+"""The app's store: opened once per process, finished (pending change) and built (when empty) at start."""
+
+from __future__ import annotations
+
+import atexit
+
+from flask import Flask, current_app
+
+from bd4m_kg.building import build_store
+from bd4m_kg.changes import recover
+from bd4m_kg.config import default_store, state_folder
+from bd4m_kg.store import Store, open_store
+
+EXTENSION = "bd4m_store"
+
+
+def init_app(app: Flask) -> None:
+    """Open the configured store, finish a change left pending, and build it from the checkout if empty."""
+    store = open_store(
+        str(app.config["STORE"] or default_store()),
+        state_folder(app.config["STATE"]),
+        readers=int(app.config["READERS"]),
+    )
+    with store.state.writer_lock():
+        recover(store)
+    if not store.graph_names():
+        app.logger.info("The store is empty: building it from ontology/, shapes/ and data/")
+        build_store(store, actor="serve")
+    app.extensions[EXTENSION] = store
+    atexit.register(store.close)
+
+
+def get_store() -> Store:
+    """The store of the app handling this request."""
+    return current_app.extensions[EXTENSION]
