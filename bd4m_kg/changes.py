@@ -41,6 +41,7 @@ def apply_change(
     if not replaced and not dropped:
         raise ChangeError("the change is empty: it neither replaces nor drops a graph")
     graphs = {g: "replaced" for g in replaced} | {g: "dropped" for g in dropped}
+    triples = len(staging)
     with store.state.writer_lock():
         recover(store)
         generation = store.state.begin(actor, summary, graphs, journal={})
@@ -51,15 +52,16 @@ def apply_change(
             raise
         store.state.commit(generation)
         store.after_commit(generation)
-    return ChangeResult(generation, tuple(replaced), tuple(sorted(dropped)), len(staging))
+    return ChangeResult(generation, tuple(replaced), tuple(sorted(dropped)), triples)
 
 
 def recover(store: Store) -> bool:
     """Finish (or undo) a change left pending by a writer that stopped half-way; True when one was found."""
     pending = store.state.pending()
+    finished = store.recover(pending)
     if pending is None:
         return False
-    if store.recover(pending):
+    if finished:
         store.state.commit(pending.generation)
         store.after_commit(pending.generation)
     else:

@@ -131,7 +131,8 @@ def load(location: str, state: Path | None, files: tuple[Path, ...], actor: str)
     from bd4m_kg.staging import StagingError, iter_files
 
     paths = iter_files(files)
-    with connect(location, state) as store, store.staging() as staging:
+    size = sum(path.stat().st_size for path in paths)
+    with connect(location, state) as store, store.staging(size) as staging:
         try:
             with click.progressbar(paths, label="Parsing", item_show_func=_name, file=sys.stderr) as bar:
                 stage_files(staging, bar)

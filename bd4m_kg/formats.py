@@ -3,7 +3,7 @@
 >>> rdf_format_for_path(Path("records.trig")).name
 'TriG'
 >>> RESULT_FORMATS["csv"].media_type
-'text/csv'
+'text/csv; charset=utf-8'
 """
 
 from __future__ import annotations

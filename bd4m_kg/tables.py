@@ -10,13 +10,13 @@ MAX_WIDTH = 60
 
 
 def cell(term: object) -> str:
-    """One value as text: IRIs compacted, literals as their lexical form (with language when given)."""
+    """One value as text: IRIs compacted, literals as their lexical form."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
         return compact(term.value)
     if isinstance(term, ox.Literal):
-        return f"{term.value}@{term.language}" if term.language else term.value
+        return term.value
     return str(term)
 
 

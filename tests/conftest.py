@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 from rdflib import Graph
 
+from bd4m_kg.building import build_store
 from bd4m_kg.layout import knowledge_files, project_root
 from bd4m_kg.rdf_io import load_graph, load_store
+from bd4m_kg.store import open_store
 from bd4m_kg.validation import project_context, project_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,3 +68,105 @@ def context_graph() -> Graph:
 def store():
     """Every knowledge file in its named graph, queried with the union as default graph."""
     return load_store(knowledge_files())
+
+
+# -- stores and servers -------------------------------------------------------------------------
+
+STORE_KINDS = ("embedded", "remote")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, what: str, timeout: float = 60) -> None:
+    """Poll ``url`` until it answers 200; fail with the process output if it exits first."""
+    give_up = time.monotonic() + timeout
+    while time.monotonic() < give_up:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            pytest.fail(f"{what} exited with {process.returncode}:\n{output}")
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail(f"{what} did not answer {url} within {timeout} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server process started by a fixture."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+class OxigraphServer:
+    """An ``oxigraph serve --union-default-graph`` child process on a free loopback port."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> OxigraphServer:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        command = [
+            OXIGRAPH,
+            "serve",
+            "--location",
+            str(self.folder / "data"),
+            "--union-default-graph",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+        ]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        wait_until_answering(f"{self.url}/query?query=ASK%7B%7D", self.process, "oxigraph serve")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    """A fresh Oxigraph server with its data on disk, stopped after the test."""
+    server = OxigraphServer(tmp_path / "oxigraph").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_location(request, tmp_path) -> tuple[str, Path | None]:
+    """(location, state folder) of an empty store of each kind: a folder, or a fresh Oxigraph server."""
+    if request.param == "embedded":
+        return str(tmp_path / "store"), None
+    server = OxigraphServer(tmp_path / "oxigraph").start()
+    request.addfinalizer(server.stop)
+    return server.url, tmp_path / "state"
+
+
+@pytest.fixture
+def empty_store(store_location):
+    with open_store(store_location[0], store_location[1]) as store:
+        yield store
+
+
+@pytest.fixture
+def built_store(empty_store):
+    build_store(empty_store)
+    return empty_store

@@ -57,6 +57,12 @@ class Answer:
         """The whole answer in memory (for small answers and tests)."""
         return b"".join(self.chunks)
 
+    def close(self) -> None:
+        """Give up on the rest of the answer (its query is stopped)."""
+        close = getattr(self.chunks, "close", None)
+        if close is not None:
+            close()
+
 
 class Store(ABC):
     """A place the directory's graphs live: queries in, answers out, changes only through ``write``."""
@@ -91,16 +97,19 @@ class Store(ABC):
         return sorted(row["g"].value for row in rows)
 
     @abstractmethod
-    def staging(self) -> Staging:
-        """A scratch store to parse a change into before it is applied."""
+    def staging(self, size_hint: int = 0) -> Staging:
+        """A scratch store to parse a change of about ``size_hint`` bytes into before it is applied."""
 
     @abstractmethod
     def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
         """Replace the staged graphs and drop ``drop`` in one atomic transaction (called by apply_change)."""
 
     @abstractmethod
-    def recover(self, pending: ChangeRecord) -> bool:
-        """Finish or undo a change a stopped writer left pending; True when it reached the store."""
+    def recover(self, pending: ChangeRecord | None) -> bool:
+        """Finish or undo a change a stopped writer left pending, and tidy up after it.
+
+        True when the pending change reached the store.
+        """
 
     @abstractmethod
     def dump_quads(self, output: IO[bytes]) -> None:

@@ -11,6 +11,7 @@ Folder layout::
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -25,8 +26,8 @@ from bd4m_kg.store.readers import ReaderPool
 from bd4m_kg.store.state import ChangeRecord, StoreState
 from bd4m_kg.store.update_text import write_update
 
-UPDATE_LIMIT = 50_000  # a change with more triples is built beside the live store and swapped in
 KEEP_SNAPSHOTS = 3
+DISK_STAGING_BYTES = 16 * 1024 * 1024  # input this big is staged on disk, ready to be swapped in
 
 
 class EmbeddedStore(Store):
@@ -64,16 +65,17 @@ class EmbeddedStore(Store):
         if self._live is None:
             try:
                 self._live = ox.Store(str(self.folder / "live"))
-            except OSError as error:
+            except (OSError, RuntimeError) as error:
                 raise StoreError(
                     f"cannot open the store at {self.folder} for writing: {error}. Another process "
                     "(a running `bd4m-kg serve`?) holds it: stop that process, or send the change to it."
                 ) from error
+            remove_abandoned_stagings(self.folder)
         return self._live
 
     def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
-        """Apply a small change as one ``Store.update()``; build a big one beside the live store and swap."""
-        if len(staging) <= UPDATE_LIMIT or staging.folder is None:
+        """Apply a change staged in memory as one ``Store.update()``; swap in one staged on disk."""
+        if staging.folder is None:
             journal = self.folder / "journal" / f"{generation}.ru"
             journal.parent.mkdir(exist_ok=True)
             with journal.open("wb") as output:
@@ -86,27 +88,27 @@ class EmbeddedStore(Store):
     def _run_update(self, journal: Path) -> None:
         try:
             self.live().update(journal.read_text(encoding="utf-8"))
-        except SyntaxError as error:
+        except (SyntaxError, RuntimeError, ValueError) as error:
             raise StoreError(f"the store refused the change: {error}") from error
         journal.unlink()
 
     def _swap_in(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
         """Complete the staged store with the graphs it does not replace, then make it the live store."""
-        built = staging.scratch
-        replaced = set(staging.graphs()) | drop
-        live = self.live()
-        for graph in live.named_graphs():
-            if graph.value not in replaced:
-                built.bulk_extend(live.quads_for_pattern(None, None, None, graph))
-        for name in drop:
-            built.remove_graph(ox.NamedNode(name))
-        built.flush()
         assert staging.folder is not None
+        self._complete(staging, drop)
         folder = staging.folder
-        staging.store = None  # close the scratch store before its folder becomes live/
+        staging.store = None  # the last handle on the scratch store: closing it before its folder moves
         self.state.update_journal(generation, {"strategy": "swap", "folder": str(folder), "phase": "built"})
         self._finish_swap(folder)
         staging.folder = None
+
+    def _complete(self, staging: Staging, drop: frozenset[str]) -> None:
+        """Copy into the staged store every live graph the change neither replaces nor drops."""
+        replaced = set(staging.graphs()) | drop
+        live = self.live()
+        kept = [g for g in live.named_graphs() if g.value not in replaced]
+        staging.scratch.bulk_extend(q for g in kept for q in live.quads_for_pattern(None, None, None, g))
+        staging.scratch.flush()
 
     def _finish_swap(self, built: Path) -> None:
         self._live = None
@@ -116,13 +118,21 @@ class EmbeddedStore(Store):
         built.rename(live)
         shutil.rmtree(retired, ignore_errors=True)
 
-    def staging(self) -> Staging:
-        """A scratch store on disk beside the live one, so a big change can be swapped in whole."""
-        return Staging(self.base, folder=Path(tempfile.mkdtemp(prefix="staging-", dir=self.folder)))
+    def staging(self, size_hint: int = 0) -> Staging:
+        """A scratch store for a change of about ``size_hint`` bytes.
 
-    def recover(self, pending: ChangeRecord) -> bool:
+        Small input is staged in memory; big input on disk beside the live store, so that it can
+        become the live store without being copied.
+        """
+        if size_hint < DISK_STAGING_BYTES:
+            return Staging(self.base)
+        folder = tempfile.mkdtemp(prefix=f"staging-{os.getpid()}-", dir=self.folder)
+        return Staging(self.base, folder=Path(folder))
+
+    def recover(self, pending: ChangeRecord | None) -> bool:
         """Replay a journaled update, finish a built swap, or discard a half-built one."""
-        journal = pending.journal
+        remove_abandoned_stagings(self.folder)
+        journal = pending.journal if pending else {}
         if journal.get("strategy") == "update" and Path(journal["file"]).exists():
             self._run_update(Path(journal["file"]))
             return True
@@ -133,8 +143,6 @@ class EmbeddedStore(Store):
         ):
             self._finish_swap(Path(journal["folder"]))
             return True
-        for leftover in self.folder.glob("staging-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
         return False
 
     def after_commit(self, generation: int) -> None:
@@ -156,3 +164,11 @@ class EmbeddedStore(Store):
         """Stop the readers and release the live store."""
         self.pool.close()
         self._live = None
+
+
+def remove_abandoned_stagings(folder: Path) -> None:
+    """Delete staging folders whose process is gone (it was killed while parsing or building)."""
+    for staging in folder.glob("staging-*-*"):
+        pid = staging.name.split("-")[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(staging, ignore_errors=True)

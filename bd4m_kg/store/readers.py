@@ -141,23 +141,12 @@ class ReaderPool:
             reader.connection.send((snapshot, request))
             head = reader.receive(deadline)
         except BaseException:
-            self._discard(reader)
+            self.discard(reader)
             raise
         if head[0] == "error":
-            self._release(reader)
+            self.release(reader)
             _raise(head)
-        return Answer(str(head[1]), str(head[2]), self._chunks(reader, deadline))
-
-    def _chunks(self, reader: _Reader, deadline: float | None) -> Iterator[bytes]:
-        finished = False
-        try:
-            while (message := reader.receive(deadline))[0] == "data":
-                yield message[1]  # type: ignore[misc]
-            finished = True
-            if message[0] == "error":
-                _raise(message)
-        finally:
-            self._release(reader) if finished else self._discard(reader)
+        return Answer(str(head[1]), str(head[2]), _Stream(self, reader, deadline))
 
     def _acquire(self, deadline: float | None) -> _Reader:
         timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -171,11 +160,13 @@ class ReaderPool:
                 self._live.add(reader)
             return reader
 
-    def _release(self, reader: _Reader) -> None:
+    def release(self, reader: _Reader) -> None:
+        """Take back a reader that finished its answer."""
         self._idle.put(reader)
         self._slots.release()
 
-    def _discard(self, reader: _Reader) -> None:
+    def discard(self, reader: _Reader) -> None:
+        """End a reader whose answer was not read to the end (or ran out of time) and free its slot."""
         if reader.process.is_alive():
             reader.kill()
         with self._lock:
@@ -188,6 +179,42 @@ class ReaderPool:
             readers, self._live = list(self._live), set()
         for reader in readers:
             reader.stop()
+
+
+class _Stream:
+    """An answer's chunks as they arrive; closing it early (or losing it) ends the reader process."""
+
+    def __init__(self, pool: ReaderPool, reader: _Reader, deadline: float | None) -> None:
+        self.pool, self.reader, self.deadline = pool, reader, deadline
+        self.open = True
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        if not self.open:
+            raise StopIteration
+        try:
+            message = self.reader.receive(self.deadline)
+        except BaseException:
+            self.close()
+            raise
+        if message[0] == "data":
+            return message[1]  # type: ignore[return-value]
+        self.open = False
+        self.pool.release(self.reader)
+        if message[0] == "error":
+            _raise(message)
+        raise StopIteration
+
+    def close(self) -> None:
+        """Stop reading: the reader process is ended and replaced."""
+        if self.open:
+            self.open = False
+            self.pool.discard(self.reader)
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def _raise(message: tuple[object, ...]) -> None:

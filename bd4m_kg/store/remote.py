@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import requests
 from rdflib.plugins.sparql.parser import parseQuery
 
@@ -26,6 +27,7 @@ from bd4m_kg.store.update_text import write_update
 
 CONNECT_TIMEOUT = 5.0
 WRITE_TIMEOUT = 3600.0
+UPDATE_MAX_TRIPLES = 400_000  # about 70 MB of update text; Oxigraph server refuses bodies over 128 MiB
 CHUNK_SIZE = 64 * 1024
 
 
@@ -42,6 +44,8 @@ def default_state_folder(url: str) -> Path:
 
 class RemoteStore(Store):
     """An Oxigraph server reached over HTTP; the deadline is enforced on each call."""
+
+    update_max_triples = UPDATE_MAX_TRIPLES
 
     def __init__(self, url: str, state: Path | None = None) -> None:
         self.location = url.rstrip("/")
@@ -75,21 +79,49 @@ class RemoteStore(Store):
         return Answer(_kind(request.query, media_type), media_type, _chunks(response, until))
 
     def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
-        """Send the change as one SPARQL Update request, journaled first so it can be replayed."""
-        journal = self.state.folder / "journal" / f"{generation}.ru"
-        journal.parent.mkdir(exist_ok=True)
-        with journal.open("wb") as output:
-            write_update(staging, drop, output)
-        self.state.update_journal(generation, {"strategy": "update", "file": str(journal)})
-        self._send_update(journal)
+        """Send the change as one SPARQL Update request, journaled first so it can be replayed.
 
-    def _send_update(self, journal: Path) -> None:
-        with journal.open("rb") as body:
+        Oxigraph server takes update bodies up to 128 MiB. A bigger change is journaled as two
+        steps, dropping the graphs and then one Graph Store upload of the N-Quads, replayed to the
+        end after a crash. Readers can see the store between the two steps while it runs.
+        """
+        folder = self.state.folder / "journal"
+        folder.mkdir(exist_ok=True)
+        if len(staging) <= self.update_max_triples:
+            update = folder / f"{generation}.ru"
+            with update.open("wb") as output:
+                write_update(staging, drop, output)
+            self.state.update_journal(generation, {"strategy": "update", "file": str(update)})
+        else:
+            update, data = folder / f"{generation}.drop.ru", folder / f"{generation}.nq"
+            with update.open("wb") as output:
+                write_update(Staging(), frozenset(staging.graphs()) | drop, output)
+            staging.scratch.dump(str(data), ox.RdfFormat.N_QUADS)
+            self.state.update_journal(
+                generation, {"strategy": "two-step", "file": str(update), "data": str(data)}
+            )
+        self._replay(self.state.pending())
+
+    def _replay(self, pending: ChangeRecord | None) -> bool:
+        """Send the journaled steps of a pending change; they are idempotent, so replaying is safe."""
+        journal = pending.journal if pending else {}
+        steps = [Path(journal[key]) for key in ("file", "data") if key in journal]
+        if not steps or not all(step.exists() for step in steps):
+            return False
+        self._send(steps[0], "update", "application/sparql-update")
+        if len(steps) == 2:
+            self._send(steps[1], "store", "application/n-quads")
+        for step in steps:
+            step.unlink()
+        return True
+
+    def _send(self, body_file: Path, endpoint: str, media_type: str) -> None:
+        with body_file.open("rb") as body:
             try:
                 response = self.http.post(
-                    f"{self.location}/update",
+                    f"{self.location}/{endpoint}",
                     data=body,
-                    headers={"Content-Type": "application/sparql-update"},
+                    headers={"Content-Type": media_type},
                     timeout=(CONNECT_TIMEOUT, WRITE_TIMEOUT),
                 )
             except requests.RequestException as error:
@@ -98,15 +130,10 @@ class RemoteStore(Store):
             raise StoreError(
                 f"the SPARQL server refused the change ({response.status_code}): {response.text[:500]}"
             )
-        journal.unlink()
 
-    def recover(self, pending: ChangeRecord) -> bool:
-        """Replay the journaled update of a change a stopped writer left pending (it is idempotent)."""
-        file = pending.journal.get("file")
-        if file and Path(file).exists():
-            self._send_update(Path(file))
-            return True
-        return False
+    def recover(self, pending: ChangeRecord | None) -> bool:
+        """Replay the journaled steps of a change a stopped writer left pending."""
+        return self._replay(pending)
 
     def dump_quads(self, output: IO[bytes]) -> None:
         """Write the whole dataset as N-Quads, read through the Graph Store Protocol."""
@@ -120,7 +147,7 @@ class RemoteStore(Store):
                 raise StoreError(f"the SPARQL server answered {response.status_code} to a dataset read")
             shutil.copyfileobj(response.raw, output)
 
-    def staging(self) -> Staging:
+    def staging(self, size_hint: int = 0) -> Staging:
         """An in-memory scratch store: the change travels to the server as one update anyway."""
         return Staging(self.base)
 

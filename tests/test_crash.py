@@ -1,0 +1,52 @@
+"""A writer killed half-way (``kill -9`` during a big load) leaves the store before or after the change,
+never in between, and the next writer finishes or discards what was left pending."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_cli import COMMAND
+
+from bd4m_kg.building import build_store, store_stats
+from bd4m_kg.changes import recover
+from bd4m_kg.store import open_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from generate import generate
+
+SYNTHETIC_TRIPLES = 120_000  # about 27 MB of N-Quads: staged on disk and swapped in
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> tuple[Path, int]:
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.nq"
+    return path, generate(SYNTHETIC_TRIPLES, path)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.4, 0.8, 1.2, 1.6, 2.4])
+def test_a_load_killed_half_way_leaves_the_store_before_or_after(tmp_path, synthetic, delay):
+    path, triples = synthetic
+    location = tmp_path / "store"
+    with open_store(location) as store:
+        build_store(store)
+        before = store_stats(store)
+    loading = subprocess.Popen([COMMAND, "load", "--store", str(location), str(path)], stderr=subprocess.PIPE)
+    time.sleep(delay)
+    loading.send_signal(signal.SIGKILL)
+    loading.wait()
+    with open_store(location) as store:
+        with store.state.writer_lock():
+            recover(store)
+        after = store_stats(store)
+        assert store.state.pending() is None
+        assert not list(location.glob("staging-*")), "the killed writer's staging folder is cleaned up"
+    if after.generation == before.generation:
+        assert after == before
+    else:
+        assert after.generation == before.generation + 1
+        assert after.triples == before.triples + triples

@@ -1,0 +1,89 @@
+"""``bd4m-kg serve`` as a real process on a loopback port, on both kinds of store: it builds the store
+on first start, answers the home page and /health, keeps connections alive, and slow clients
+do not hold its workers."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+
+import pytest
+import requests
+
+from conftest import STORE_KINDS, OxigraphServer, free_port, stop, wait_until_answering
+from test_cli import COMMAND
+
+THREADS = 2
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def served(request, tmp_path_factory):
+    """A running ``bd4m-kg serve`` on an empty store of each kind; yields its base URL."""
+    folder = tmp_path_factory.mktemp(f"serve-{request.param}")
+    options = ["--store", str(folder / "store")]
+    if request.param == "remote":
+        oxigraph = OxigraphServer(folder / "oxigraph").start()
+        request.addfinalizer(oxigraph.stop)
+        options = ["--store", oxigraph.url, "--state", str(folder / "state")]
+    port = free_port()
+    command = [COMMAND, "serve", *options, "--port", str(port), "--workers", "2", "--threads", str(THREADS)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_answering(f"{url}/health", process, "bd4m-kg serve")
+    yield url
+    stop(process)
+
+
+def test_first_start_builds_the_store_and_health_says_so(served):
+    response = requests.get(f"{served}/health", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    health = response.json()
+    assert health["ok"] is True and health["status"] == 200
+    assert health["generation"] == 1 and health["triples"] == 5267 and health["graphs"] == 224
+    assert health["records"] == {"projects": 56, "organisations": 129, "collaboratives": 18, "concepts": 167}
+    assert health["last_change"]["actor"] == "serve"
+    assert health["store"]["kind"] in {"embedded", "remote"}
+
+
+def test_home_page_says_what_the_directory_is_with_live_counts(served):
+    response = requests.get(served, timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    page = response.text
+    assert "Data Innovation Directory" in page and "Big Data for Migration Alliance" in page
+    for number, kind in [("56", "projects"), ("129", "organisations"), ("18", "data collaboratives")]:
+        assert f'<span class="number">{number}</span> {kind}' in page
+    assert "projects-with-data-holder" in page  # the named queries are listed
+    css = requests.get(f"{served}/static/style.css", timeout=10)
+    assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
+
+
+def test_unknown_paths_are_404(served):
+    assert requests.get(f"{served}/no/such/page", timeout=10).status_code == 404
+
+
+def test_connections_are_kept_alive(served):
+    with requests.Session() as session:
+        first = session.get(f"{served}/health", timeout=10)
+        connection = first.raw.connection if first.raw else None
+        second = session.get(f"{served}/health", timeout=10)
+        assert first.status_code == second.status_code == 200
+        assert first.headers.get("Connection", "").lower() != "close"
+        assert connection is None or second.raw.connection is connection or connection.sock is not None
+
+
+def test_slow_clients_do_not_hold_the_workers(served):
+    """More half-sent requests than web threads are open; a normal request is still answered."""
+    host, port = served.removeprefix("http://").split(":")
+    slow = []
+    try:
+        for _ in range(THREADS * 5):
+            sock = socket.create_connection((host, int(port)), timeout=10)
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # the header block is never finished
+            slow.append(sock)
+        response = requests.get(f"{served}/health", timeout=10)
+        assert response.status_code == 200 and response.json()["ok"] is True
+    finally:
+        for sock in slow:
+            sock.close()
