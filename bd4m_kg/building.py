@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bd4m_kg.changes import ChangeResult, apply_change, stage_knowledge
-from bd4m_kg.layout import knowledge_files
+from bd4m_kg.layout import KnowledgeFile, knowledge_files
 from bd4m_kg.store import Store
 
 KINDS_QUERY = """
@@ -26,14 +27,18 @@ SIZE_QUERY = "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?g) AS ?graphs) WHER
 
 
 def build_store(
-    store: Store, root: Path | None = None, base: str | None = None, actor: str = "init"
+    store: Store,
+    root: Path | None = None,
+    base: str | None = None,
+    actor: str = "init",
+    progress: Callable[[list[KnowledgeFile]], Iterable[KnowledgeFile]] = lambda files: files,
 ) -> ChangeResult:
     """Fill the store from ontology/, shapes/ and data/ as one change; drop graphs the checkout lacks."""
     if base is not None:
         store.state.put("base", base)
     files = list(knowledge_files(root))
     with store.staging() as staging:
-        stage_knowledge(staging, files)
+        stage_knowledge(staging, progress(files))
         stale = set(store.graph_names()) - set(staging.graphs())
         return apply_change(store, staging, actor, f"build from {len(files)} knowledge files", drop=stale)
 

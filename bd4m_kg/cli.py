@@ -15,6 +15,7 @@ import click
 from bd4m_kg import __version__
 from bd4m_kg.config import DEFAULTS, default_store
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.layout import KnowledgeFile
 from bd4m_kg.store import QueryRequest, QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
 
 STORE_HELP = (
@@ -102,8 +103,13 @@ def init(location: str, state: Path | None, base: str | None) -> None:
     if base is not None and not (base.startswith(("http://", "https://")) and base.endswith("/")):
         fail(f"--base {base!r} must be an http(s) IRI ending in '/', e.g. https://example.org/bd4m/")
     with connect(location, state) as store:
+
+        def progress(files: list[KnowledgeFile]) -> Iterator[KnowledgeFile]:
+            with click.progressbar(files, label="Parsing", item_show_func=_file_name, file=sys.stderr) as bar:
+                yield from bar
+
         try:
-            result = build_store(store, base=base)
+            result = build_store(store, base=base, progress=progress)
         except (StagingError, StoreError) as error:
             fail(str(error))
         click.echo(
@@ -148,6 +154,10 @@ def load(location: str, state: Path | None, files: tuple[Path, ...], actor: str)
 
 def _name(path: Path | None) -> str:
     return path.name if path else ""
+
+
+def _file_name(file: KnowledgeFile | None) -> str:
+    return file.path.name if file else ""
 
 
 @main.command()
@@ -249,13 +259,16 @@ def stats(location: str, state: Path | None) -> None:
             counts = store_stats(store)
         except StoreError as error:
             fail(str(error))
-        click.echo(f"store        {store.location}")
-        click.echo(f"base         {store.base}")
-        click.echo(f"generation   {counts.generation}")
-        click.echo(f"triples      {counts.triples:,}")
-        click.echo(f"graphs       {counts.graphs:,}")
-        for kind, number in counts.kinds.items():
-            click.echo(f"{kind:<12} {number:,}")
+        rows = [
+            ("store", store.location),
+            ("base", store.base),
+            ("generation", str(counts.generation)),
+            ("triples", f"{counts.triples:,}"),
+            ("graphs", f"{counts.graphs:,}"),
+            *((kind, f"{number:,}") for kind, number in counts.kinds.items()),
+        ]
+        for label, value in rows:
+            click.echo(f"{label:<15}{value}")
 
 
 @main.command()

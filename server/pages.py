@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, render_template
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template
 
 from bd4m_kg.building import StoreStats, store_stats
 from bd4m_kg.named_queries import load_named_queries
@@ -11,23 +11,24 @@ from bd4m_kg.store import Store, StoreError
 from bd4m_kg.store.remote import RemoteStore
 
 pages = Blueprint("pages", __name__)
-_stats_by_generation: dict[tuple[str, int], StoreStats] = {}
+STATS = "bd4m_stats_by_generation"
 
 
-def current_stats(store: Store, deadline: float) -> StoreStats:
-    """The store's counts, computed once per generation."""
-    key = (store.location, store.generation)
-    if key not in _stats_by_generation:
-        _stats_by_generation.clear()
-        _stats_by_generation[key] = store_stats(store, deadline)
-    return _stats_by_generation[key]
+def current_stats(store: Store) -> StoreStats:
+    """The store's counts, computed once per generation and kept by the app."""
+    cache: dict[int, StoreStats] = current_app.extensions[STATS]
+    generation = store.generation
+    if generation not in cache:
+        cache.clear()
+        cache[generation] = store_stats(store, float(current_app.config["QUERY_DEADLINE"]))
+    return cache[generation]
 
 
 @pages.get("/")
 def home() -> str:
     """What the directory is, what it holds now, and how to use it."""
     store = get_store()
-    stats = current_stats(store, deadline=10.0)
+    stats = current_stats(store)
     return render_template("home.html", stats=stats, queries=load_named_queries().values())
 
 
@@ -36,7 +37,7 @@ def health() -> tuple[Response, int]:
     """Liveness and readiness: the store answers, its generation, its size and its last change."""
     store = get_store()
     try:
-        stats = current_stats(store, deadline=5.0)
+        stats = current_stats(store)
     except (StoreError, TimeoutError) as error:
         return jsonify(ok=False, status=503, error=f"the store does not answer: {error}"), 503
     changes = store.state.changes(after=max(0, stats.generation - 1))
@@ -59,5 +60,6 @@ def health() -> tuple[Response, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages."""
+    """Register the pages and their per-generation cache."""
+    app.extensions[STATS] = {}
     app.register_blueprint(pages)

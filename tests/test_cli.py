@@ -130,7 +130,7 @@ def test_load_reports_and_malformed_input_changes_nothing(inited):
     assert broken.returncode == 2
     assert "broken.ttl" in broken.stderr and "line 5 column 66" in broken.stderr
     assert "Nothing was written." in broken.stderr
-    assert "generation   2" in store_run(inited, "stats").stdout
+    assert "generation     2" in store_run(inited, "stats").stdout
 
 
 def test_export_writes_one_deterministic_file_per_record(tmp_path):

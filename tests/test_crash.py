@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-from test_cli import COMMAND
 
 from bd4m_kg.building import build_store, store_stats
 from bd4m_kg.changes import recover
 from bd4m_kg.store import open_store
+from test_cli import COMMAND
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate import generate

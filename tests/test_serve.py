@@ -11,14 +11,14 @@ import pytest
 import requests
 
 from conftest import STORE_KINDS, OxigraphServer, free_port, stop, wait_until_answering
-from test_cli import COMMAND
+from test_cli import COMMAND, LOAD
 
 THREADS = 2
 
 
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def served(request, tmp_path_factory):
-    """A running ``bd4m-kg serve`` on an empty store of each kind; yields its base URL."""
+    """A running ``bd4m-kg serve`` on an empty store of each kind; yields its base URL and store options."""
     folder = tmp_path_factory.mktemp(f"serve-{request.param}")
     options = ["--store", str(folder / "store")]
     if request.param == "remote":
@@ -30,12 +30,17 @@ def served(request, tmp_path_factory):
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     wait_until_answering(f"{url}/health", process, "bd4m-kg serve")
-    yield url
+    yield url, options
     stop(process)
 
 
-def test_first_start_builds_the_store_and_health_says_so(served):
-    response = requests.get(f"{served}/health", timeout=10)
+@pytest.fixture
+def served_url(served):
+    return served[0]
+
+
+def test_first_start_builds_the_store_and_health_says_so(served_url):
+    response = requests.get(f"{served_url}/health", timeout=10)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
     health = response.json()
@@ -46,8 +51,8 @@ def test_first_start_builds_the_store_and_health_says_so(served):
     assert health["store"]["kind"] in {"embedded", "remote"}
 
 
-def test_home_page_says_what_the_directory_is_with_live_counts(served):
-    response = requests.get(served, timeout=10)
+def test_home_page_says_what_the_directory_is_with_live_counts(served_url):
+    response = requests.get(served_url, timeout=10)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     page = response.text
@@ -55,35 +60,54 @@ def test_home_page_says_what_the_directory_is_with_live_counts(served):
     for number, kind in [("56", "projects"), ("129", "organisations"), ("18", "data collaboratives")]:
         assert f'<span class="number">{number}</span> {kind}' in page
     assert "projects-with-data-holder" in page  # the named queries are listed
-    css = requests.get(f"{served}/static/style.css", timeout=10)
+    css = requests.get(f"{served_url}/static/style.css", timeout=10)
     assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
 
 
-def test_unknown_paths_are_404(served):
-    assert requests.get(f"{served}/no/such/page", timeout=10).status_code == 404
+def test_unknown_paths_are_404(served_url):
+    assert requests.get(f"{served_url}/no/such/page", timeout=10).status_code == 404
 
 
-def test_connections_are_kept_alive(served):
+def test_connections_are_kept_alive(served_url):
     with requests.Session() as session:
-        first = session.get(f"{served}/health", timeout=10)
+        first = session.get(f"{served_url}/health", timeout=10)
         connection = first.raw.connection if first.raw else None
-        second = session.get(f"{served}/health", timeout=10)
+        second = session.get(f"{served_url}/health", timeout=10)
         assert first.status_code == second.status_code == 200
         assert first.headers.get("Connection", "").lower() != "close"
         assert connection is None or second.raw.connection is connection or connection.sock is not None
 
 
-def test_slow_clients_do_not_hold_the_workers(served):
+def test_slow_clients_do_not_hold_the_workers(served_url):
     """More half-sent requests than web threads are open; a normal request is still answered."""
-    host, port = served.removeprefix("http://").split(":")
+    host, port = served_url.removeprefix("http://").split(":")
     slow = []
     try:
         for _ in range(THREADS * 5):
             sock = socket.create_connection((host, int(port)), timeout=10)
             sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # the header block is never finished
             slow.append(sock)
-        response = requests.get(f"{served}/health", timeout=10)
+        response = requests.get(f"{served_url}/health", timeout=10)
         assert response.status_code == 200 and response.json()["ok"] is True
     finally:
         for sock in slow:
             sock.close()
+
+
+def test_the_cli_reads_while_serving_and_a_second_writer_is_told_what_to_do(served):
+    _, options = served
+    answer = subprocess.run(
+        [COMMAND, "query", *options, "--name", "directory-entries", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert answer.returncode == 0, answer.stderr
+    assert len(answer.stdout.strip().splitlines()) > 7
+    if options[1].startswith("http"):
+        return  # a remote store takes writes from several processes
+    load = subprocess.run(
+        [COMMAND, "load", *options, str(LOAD / "record.nt")], capture_output=True, text=True, timeout=120
+    )
+    assert load.returncode == 2
+    assert "bd4m-kg serve" in load.stderr and "Nothing was written." in load.stderr
