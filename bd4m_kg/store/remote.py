@@ -161,7 +161,7 @@ def _protocol_form(request: QueryRequest) -> list[tuple[str, str]]:
     query = request.query
     if request.substitutions:
         variables = sorted(request.substitutions)
-        values = " ".join(f"<{request.substitutions[v]}>" for v in variables)
+        values = " ".join(str(ox.NamedNode(request.substitutions[v])) for v in variables)  # escaped IRIs
         query += f"\nVALUES ({' '.join('?' + v for v in variables)}) {{ ({values}) }}"
     form = [("query", query)]
     form += [("default-graph-uri", g) for g in request.default_graphs or ()]

@@ -17,10 +17,10 @@ def write_update(staging: Staging, drop: frozenset[str], output: IO[bytes]) -> N
     """Write the update that replaces every staged graph and drops ``drop``."""
     graphs = staging.graphs()
     for graph in sorted({*graphs, *drop}):
-        output.write(f"DROP SILENT GRAPH <{graph}> ;\n".encode())
+        output.write(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ;\n".encode())
     output.write(b"INSERT DATA {\n")
     for graph in graphs:
-        output.write(f"GRAPH <{graph}> {{\n".encode())
+        output.write(f"GRAPH {ox.NamedNode(graph)} {{\n".encode())
         staging.scratch.dump(output, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         output.write(b"}\n")
     output.write(b"}\n")
