@@ -194,6 +194,7 @@ def query(
     csv, tsv); CONSTRUCT and DESCRIBE print Turtle (or nt, nq, trig, rdf, jsonld).
     """
     from bd4m_kg.named_queries import NamedQueryError, load_named_queries
+    from bd4m_kg.policy import QueryParseError
     from bd4m_kg.tables import render_table
 
     if list_queries:
@@ -204,6 +205,8 @@ def query(
         request = _query_request(sparql, name, query_file, param, output_format)
     except NamedQueryError as error:
         fail(str(error))
+    except QueryParseError as error:
+        fail(f"the query is not valid SPARQL: {error}")
     with connect(location, state) as store:
         try:
             answer = store.query(request, deadline=timeout)
@@ -228,6 +231,7 @@ def _query_request(
     output_format: str,
 ) -> QueryRequest:
     from bd4m_kg.named_queries import NamedQueryError, load_named_queries
+    from bd4m_kg.policy import dataset_of, inspect_query
 
     given = [x for x in (sparql, name, query_file) if x is not None]
     if len(given) != 1:
@@ -245,7 +249,8 @@ def _query_request(
         text = query_file.read()
     results_format = output_format if output_format in RESULT_FORMATS else "json"
     graph_format = output_format if output_format in RDF_FORMATS else "ttl"
-    return QueryRequest(text, results_format, graph_format, substitutions=substitutions)
+    dataset = dataset_of(None, None, inspect_query(text, allow_service=True))
+    return QueryRequest(text, results_format, graph_format, substitutions=substitutions, **dataset)
 
 
 @main.command()

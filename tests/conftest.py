@@ -170,3 +170,36 @@ def empty_store(store_location):
 def built_store(empty_store):
     build_store(empty_store)
     return empty_store
+
+
+SERVE_THREADS = 2
+BD4M_KG = shutil.which("bd4m-kg") or str(Path(sys.executable).parent / "bd4m-kg")
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def served(request, tmp_path_factory):
+    """One ``bd4m-kg serve`` per kind of store for the session, started as a user starts it on an
+    empty store; yields its base URL and store options. Tests only read from it."""
+    folder = tmp_path_factory.mktemp(f"serve-{request.param}")
+    options = ["--store", str(folder / "store")]
+    if request.param == "remote":
+        oxigraph = OxigraphServer(folder / "oxigraph").start()
+        request.addfinalizer(oxigraph.stop)
+        options = ["--store", oxigraph.url, "--state", str(folder / "state")]
+    port = free_port()
+    command = [
+        BD4M_KG,
+        "serve",
+        *options,
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--threads",
+        str(SERVE_THREADS),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_answering(f"{url}/health", process, "bd4m-kg serve")
+    yield url, options
+    stop(process)

@@ -10,28 +10,8 @@ import subprocess
 import pytest
 import requests
 
-from conftest import STORE_KINDS, OxigraphServer, free_port, stop, wait_until_answering
+from conftest import SERVE_THREADS as THREADS
 from test_cli import COMMAND, LOAD
-
-THREADS = 2
-
-
-@pytest.fixture(scope="module", params=STORE_KINDS)
-def served(request, tmp_path_factory):
-    """A running ``bd4m-kg serve`` on an empty store of each kind; yields its base URL and store options."""
-    folder = tmp_path_factory.mktemp(f"serve-{request.param}")
-    options = ["--store", str(folder / "store")]
-    if request.param == "remote":
-        oxigraph = OxigraphServer(folder / "oxigraph").start()
-        request.addfinalizer(oxigraph.stop)
-        options = ["--store", oxigraph.url, "--state", str(folder / "state")]
-    port = free_port()
-    command = [COMMAND, "serve", *options, "--port", str(port), "--workers", "2", "--threads", str(THREADS)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_answering(f"{url}/health", process, "bd4m-kg serve")
-    yield url, options
-    stop(process)
 
 
 @pytest.fixture

@@ -40,7 +40,8 @@ class QueryRequest:
     query: str
     results_format: str = "json"  # short name in formats.RESULT_FORMATS, used for SELECT and ASK
     graph_format: str = "ttl"  # short name in formats.RDF_FORMATS, used for CONSTRUCT and DESCRIBE
-    default_graphs: tuple[str, ...] | None = None  # None: the union of all graphs
+    default_graphs: tuple[str, ...] | None = None  # None (and named_graphs None): the union of all graphs
+
     named_graphs: tuple[str, ...] | None = None  # None: all graphs
     substitutions: dict[str, str] = field(default_factory=dict)  # variable -> IRI
 

@@ -29,6 +29,7 @@ CONNECT_TIMEOUT = 5.0
 WRITE_TIMEOUT = 3600.0
 UPDATE_MAX_TRIPLES = 400_000  # about 70 MB of update text; Oxigraph server refuses bodies over 128 MiB
 CHUNK_SIZE = 64 * 1024
+EMPTY_GRAPH = "urn:x-bd4m:no-graph"  # never filled: stands for an empty default graph
 
 
 def default_state_folder(url: str) -> Path:
@@ -164,7 +165,10 @@ def _protocol_form(request: QueryRequest) -> list[tuple[str, str]]:
         values = " ".join(str(ox.NamedNode(request.substitutions[v])) for v in variables)  # escaped IRIs
         query += f"\nVALUES ({' '.join('?' + v for v in variables)}) {{ ({values}) }}"
     form = [("query", query)]
-    form += [("default-graph-uri", g) for g in request.default_graphs or ()]
+    default_graphs = request.default_graphs
+    if default_graphs == () and request.named_graphs is not None:
+        default_graphs = (EMPTY_GRAPH,)  # an empty default graph: naming no graph would mean the union
+    form += [("default-graph-uri", g) for g in default_graphs or ()]
     form += [("named-graph-uri", g) for g in request.named_graphs or ()]
     return form
 

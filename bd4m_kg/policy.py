@@ -1,0 +1,111 @@
+"""What a public query may do, decided on its algebra before it runs.
+
+pyoxigraph would fetch a ``SERVICE`` endpoint or a ``LOAD`` source itself, and has no switch to
+stop it; so every public request is parsed with rdflib's SPARQL parser, translated to algebra,
+and refused when it would make the server open a URL (unless the operator allows it). The same
+pass tells the query form (for content negotiation) and whether it names its own dataset.
+
+>>> inspect_query("SELECT * WHERE { ?s ?p ?o }").form
+'SELECT'
+>>> inspect_query("ASK FROM <urn:g> { ?s ?p ?o }").names_dataset
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+
+FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
+class QueryParseError(ValueError):
+    """A query that is not SPARQL 1.1; the message gives the line and column."""
+
+
+class QueryRefused(ValueError):
+    """A query the policy does not allow (e.g. SERVICE); the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class InspectedQuery:
+    """What the policy learned about a query: its form and whether it has FROM / FROM NAMED."""
+
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    from_graphs: tuple[str, ...] = ()  # FROM
+    from_named_graphs: tuple[str, ...] = ()  # FROM NAMED
+
+    @property
+    def names_dataset(self) -> bool:
+        """True when the query says which graphs it reads (FROM / FROM NAMED)."""
+        return bool(self.from_graphs or self.from_named_graphs)
+
+    @property
+    def answers_with_graph(self) -> bool:
+        """True for CONSTRUCT and DESCRIBE, which answer with RDF rather than results."""
+        return self.form in {"CONSTRUCT", "DESCRIBE"}
+
+
+def inspect_query(text: str, allow_service: bool = False) -> InspectedQuery:
+    """Parse a query, refuse what the policy forbids, and say what kind of answer it gives."""
+    try:
+        query = translateQuery(parseQuery(text))
+    except ParseException as error:
+        raise QueryParseError(f"line {error.lineno}, column {error.col}: {error.msg}") from error
+    except RecursionError as error:
+        raise QueryParseError("the query is nested too deeply to be read") from error
+    except Exception as error:  # rdflib raises plain exceptions for semantic errors (e.g. unbound GROUP BY)
+        raise QueryParseError(str(error) or type(error).__name__) from error
+    names = _names(query.algebra)
+    if "ServiceGraphPattern" in names and not allow_service:
+        raise QueryRefused(
+            "SERVICE is not allowed here: this endpoint answers from its own graph only and does not "
+            "query other endpoints. Run the federated part against that endpoint yourself."
+        )
+    clauses = query.algebra.get("datasetClause") or []
+    return InspectedQuery(
+        FORMS.get(query.algebra.name, "SELECT"),
+        tuple(str(c["default"]) for c in clauses if "default" in c),
+        tuple(str(c["named"]) for c in clauses if "named" in c),
+    )
+
+
+def _names(node: object, found: set[str] | None = None) -> set[str]:
+    """The names of every algebra / parse-tree node under ``node``."""
+    found = set() if found is None else found
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, CompValue):
+            found.add(current.name)
+            stack.extend(current.values())
+        elif isinstance(current, list | tuple):
+            stack.extend(current)
+    return found
+
+
+def dataset_of(
+    default_graphs: tuple[str, ...] | None, named_graphs: tuple[str, ...] | None, query: InspectedQuery
+) -> dict[str, tuple[str, ...] | None]:
+    """The dataset to query.
+
+    The request's (``default-graph-uri``/``named-graph-uri``) when it names one, else the query's
+    FROM / FROM NAMED, else None for both (the union of all graphs).
+
+    >>> dataset_of(None, None, InspectedQuery("SELECT", ("urn:g",)))
+    {'default_graphs': ('urn:g',), 'named_graphs': ()}
+    """
+    if default_graphs is not None or named_graphs is not None:
+        return {"default_graphs": default_graphs or (), "named_graphs": named_graphs or ()}
+    if query.names_dataset:
+        return {"default_graphs": query.from_graphs, "named_graphs": query.from_named_graphs}
+    return {"default_graphs": None, "named_graphs": None}

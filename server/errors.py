@@ -1,0 +1,50 @@
+"""One error shape for every failure: JSON ``{"ok": false, "status": …, "error": …}`` (HTML for browsers)."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class ApiError(Exception):
+    """An error a handler raises to answer with ``status`` and a message saying what to do."""
+
+    def __init__(self, status: int, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.status, self.message, self.details = status, message, details
+
+
+def wants_html() -> bool:
+    """True when the client prefers an HTML page (a browser) to JSON."""
+    named = {value for value, quality in request.accept_mimetypes if quality > 0}
+    return (
+        "text/html" in named
+        and request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+    )
+
+
+def error_response(status: int, message: str, **details: object) -> Response:
+    """The error as JSON, or as a page for a browser."""
+    if wants_html():
+        response = Response(render_template("error.html", status=status, message=message), status=status)
+    else:
+        response = jsonify(ok=False, status=status, error=message, **details)
+        response.status_code = status
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Answer every HTTP error and every :class:`ApiError` in the one shape."""
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> Response:
+        return error_response(error.status, error.message, **error.details)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        response = error_response(error.code or 500, error.description or error.name)
+        for name in ("Allow", "Retry-After"):
+            if error.get_response().headers.get(name):
+                response.headers[name] = error.get_response().headers[name]
+        return response

@@ -1,0 +1,117 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation and the Service Description."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, request
+from flask_cors import CORS
+
+from bd4m_kg.formats import RDF_FORMATS
+from bd4m_kg.metadata import service_description
+from bd4m_kg.negotiation import GRAPH_OFFERS, RESULT_OFFERS, NotAcceptable, Offer, negotiate
+from bd4m_kg.policy import QueryParseError, QueryRefused, dataset_of, inspect_query
+from bd4m_kg.protocol import ProtocolError, read_query_request
+from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.pages import current_stats
+from bd4m_kg.server.store import get_store
+from bd4m_kg.store import QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
+
+sparql = Blueprint("sparql", __name__)
+EXPOSED_HEADERS = ["Content-Type", "Vary", "Link", "ETag"]
+READ_AHEAD = 1024 * 1024
+
+
+@sparql.route("/sparql", methods=["GET", "POST"])
+def query_endpoint() -> Response:
+    """Answer a query, or describe the service when a GET has no query."""
+    if request.method == "GET" and "query" not in request.args:
+        return describe_service()
+    try:
+        operation = read_query_request(
+            request.method, request.content_type, list(request.args.items(multi=True)), request.get_data()
+        )
+        inspected = inspect_query(operation.query)
+    except ProtocolError as error:
+        raise ApiError(error.status, str(error)) from error
+    except (QueryParseError, QueryRefused) as error:
+        raise ApiError(400, str(error)) from error
+    offer = _negotiate(GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS)
+    query = QueryRequest(
+        operation.query,
+        results_format=offer.short if not inspected.answers_with_graph else "json",
+        graph_format=offer.short if inspected.answers_with_graph else "ttl",
+        **dataset_of(operation.default_graphs, operation.named_graphs, inspected),
+    )
+    try:
+        answer = get_store().query(query, deadline=_deadline())
+        head, finished = _read_ahead(answer.chunks)
+    except QuerySyntaxError as error:
+        raise ApiError(400, f"the query is not valid SPARQL: {error}") from error
+    except QueryTimeout as error:
+        raise ApiError(503, f"{error} ({_deadline():g} s); narrow the query or ask for fewer rows") from error
+    except StoreError as error:
+        raise ApiError(500, f"the store failed: {error}") from error
+    headers = {"Vary": "Accept"}
+    if finished:
+        return Response(head, content_type=offer.content_type, headers=headers)
+    response = Response(_chain(head, answer.chunks), content_type=offer.content_type, headers=headers)
+    response.call_on_close(answer.close)
+    return response
+
+
+def describe_service() -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in the negotiated RDF format."""
+    offer = _negotiate(GRAPH_OFFERS)
+    triples = service_description(request.base_url, current_stats(get_store()).triples)
+    rdf_format = RDF_FORMATS[offer.short].format
+    body = ox.serialize(
+        triples, format=rdf_format, prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
+    )
+    return Response(body, content_type=offer.content_type, headers={"Vary": "Accept"})
+
+
+def _negotiate(offers: tuple[Offer, ...]) -> Offer:
+    try:
+        return negotiate(request.headers.get("Accept"), offers, request.args.get("format"))
+    except NotAcceptable as error:
+        raise ApiError(406, str(error), offered=error.offered) from error
+
+
+def _deadline() -> float:
+    """The configured deadline, or less when the request asks for less (``timeout=`` seconds)."""
+    limit = float(current_app.config["QUERY_DEADLINE"])
+    asked = request.args.get("timeout", type=float)
+    return min(limit, asked) if asked and asked > 0 else limit
+
+
+def _read_ahead(chunks: Iterator[bytes]) -> tuple[bytes, bool]:
+    """Read up to READ_AHEAD bytes before answering; True when that is the whole answer.
+
+    Errors and timeouts within them still get a status, and a small answer is sent whole.
+    """
+    head = bytearray()
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= READ_AHEAD:
+            return bytes(head), False
+    return bytes(head), True
+
+
+def _chain(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    """The rest of a long answer as it is produced; a deadline passing now drops the connection."""
+    yield head
+    yield from rest
+
+
+def init_app(app: Flask) -> None:
+    """Register /sparql with CORS for every origin (it is read-only)."""
+    CORS(
+        app,
+        resources={r"/sparql": {"origins": "*"}},
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86400,
+        send_wildcard=True,
+    )
+    app.register_blueprint(sparql)
