@@ -53,6 +53,22 @@ class NamedQuery:
                 raise NamedQueryError(f"parameter {name} must be an IRI, not {value!r}: {error}") from error
         return {p.name: values.get(p.name, p.default) for p in self.parameters}
 
+    def standalone(self, values: dict[str, str] | None = None) -> str:
+        """The query text with its parameters bound by a trailing VALUES clause (for any SPARQL endpoint).
+
+        Parameters are projected variables (a rule of named queries), so joining the whole
+        answer with their values gives what binding them would.
+        """
+        bindings = self.bindings(values)
+        text = (
+            "\n".join(line for line in self.sparql.splitlines() if not line.startswith(FRONT_MATTER)) + "\n"
+        )
+        if not bindings:
+            return text
+        variables = " ".join(f"?{name}" for name in bindings)
+        terms = " ".join(str(ox.NamedNode(iri)) for iri in bindings.values())
+        return f"{text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
+
     def substitutions(self, values: dict[str, str] | None = None) -> dict[ox.Variable, ox.NamedNode]:
         """The parameters' values as pyoxigraph substitutions: the caller's, else the defaults."""
         return {ox.Variable(name): ox.NamedNode(iri) for name, iri in self.bindings(values).items()}

@@ -1,6 +1,8 @@
-"""Query answers as a table a person reads in a terminal."""
+"""Query answers as tables people read: text in a terminal, rows of cells on a page."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -46,3 +48,40 @@ def render_table(results: bytes) -> str:
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= MAX_WIDTH else text[: MAX_WIDTH - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value for a page: its text and, for an IRI, what it stands for."""
+
+    text: str
+    iri: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    """SELECT results ready for a page: variables, rows of cells, and whether rows were left out."""
+
+    variables: list[str]
+    rows: list[list[Cell]]
+    truncated: bool
+
+
+def result_table(results: bytes, limit: int) -> ResultTable | bool:
+    """SPARQL JSON results as a table of at most ``limit`` rows (an ASK answers a bool)."""
+    answer = ox.parse_query_results(results, format=ox.QueryResultsFormat.JSON)
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    names = [v.value for v in answer.variables]
+    rows: list[list[Cell]] = []
+    for row in answer:
+        if len(rows) == limit:
+            return ResultTable(names, rows, truncated=True)
+        rows.append([_cell(row[name]) for name in names])
+    return ResultTable(names, rows, truncated=False)
+
+
+def _cell(term: object) -> Cell:
+    if isinstance(term, ox.NamedNode):
+        return Cell(compact(term.value), term.value)
+    return Cell(cell(term))

@@ -19,10 +19,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     check_settings(app.config, allowed=flask_keys)
 
-    from bd4m_kg.server import errors, pages, sparql, store
+    from bd4m_kg.server import errors, pages, queries, sparql, store
 
     errors.init_app(app)
     store.init_app(app)
     pages.init_app(app)
     sparql.init_app(app)
+    queries.init_app(app)
     return app

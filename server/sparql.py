@@ -11,12 +11,12 @@ from flask_cors import CORS
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.metadata import service_description
 from bd4m_kg.negotiation import GRAPH_OFFERS, RESULT_OFFERS, NotAcceptable, Offer, negotiate
-from bd4m_kg.policy import QueryParseError, QueryRefused, dataset_of, inspect_query
+from bd4m_kg.policy import InspectedQuery, QueryParseError, QueryRefused, dataset_of, inspect_query
 from bd4m_kg.protocol import ProtocolError, read_query_request
-from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.errors import ApiError, wants_html
 from bd4m_kg.server.pages import current_stats
 from bd4m_kg.server.store import get_store
-from bd4m_kg.store import QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
+from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 
 sparql = Blueprint("sparql", __name__)
 EXPOSED_HEADERS = ["Content-Type", "Vary", "Link", "ETag"]
@@ -25,25 +25,60 @@ READ_AHEAD = 1024 * 1024
 
 @sparql.route("/sparql", methods=["GET", "POST"])
 def query_endpoint() -> Response:
-    """Answer a query, or describe the service when a GET has no query."""
+    """Answer a query; a GET without one describes the service, and a browser gets the query page."""
+    if request.method == "GET" and wants_html():
+        from bd4m_kg.server.query_page import query_page
+
+        return query_page()
     if request.method == "GET" and "query" not in request.args:
         return describe_service()
     try:
         operation = read_query_request(
             request.method, request.content_type, list(request.args.items(multi=True)), request.get_data()
         )
-        inspected = inspect_query(operation.query)
     except ProtocolError as error:
         raise ApiError(error.status, str(error)) from error
-    except (QueryParseError, QueryRefused) as error:
-        raise ApiError(400, str(error)) from error
+    return answer(operation.query, operation.default_graphs, operation.named_graphs)
+
+
+def answer(
+    text: str,
+    default_graphs: tuple[str, ...] | None = None,
+    named_graphs: tuple[str, ...] | None = None,
+    substitutions: dict[str, str] | None = None,
+) -> Response:
+    """Check a query against the policy, run it within the deadline and answer in the negotiated format."""
+    inspected = inspect(text)
     offer = _negotiate(GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS)
     query = QueryRequest(
-        operation.query,
+        text,
         results_format=offer.short if not inspected.answers_with_graph else "json",
         graph_format=offer.short if inspected.answers_with_graph else "ttl",
-        **dataset_of(operation.default_graphs, operation.named_graphs, inspected),
+        substitutions=substitutions or {},
+        **dataset_of(default_graphs, named_graphs, inspected),
     )
+    answer, head, finished = run(query)
+    headers = {"Vary": "Accept"}
+    if finished:
+        return Response(head, content_type=offer.content_type, headers=headers)
+    response = Response(_chain(head, answer.chunks), content_type=offer.content_type, headers=headers)
+    response.call_on_close(answer.close)
+    return response
+
+
+def inspect(text: str) -> InspectedQuery:
+    """The policy's verdict on a query, as a 400 when it is refused or unreadable."""
+    try:
+        return inspect_query(text)
+    except (QueryParseError, QueryRefused) as error:
+        raise ApiError(400, str(error)) from error
+
+
+def run(query: QueryRequest) -> tuple[Answer, bytes, bool]:
+    """Run a query within the request's deadline and read the start of its answer (see _read_ahead).
+
+    Errors and a deadline passing before then become their statuses.
+    """
     try:
         answer = get_store().query(query, deadline=_deadline())
         head, finished = _read_ahead(answer.chunks)
@@ -53,12 +88,7 @@ def query_endpoint() -> Response:
         raise ApiError(503, f"{error} ({_deadline():g} s); narrow the query or ask for fewer rows") from error
     except StoreError as error:
         raise ApiError(500, f"the store failed: {error}") from error
-    headers = {"Vary": "Accept"}
-    if finished:
-        return Response(head, content_type=offer.content_type, headers=headers)
-    response = Response(_chain(head, answer.chunks), content_type=offer.content_type, headers=headers)
-    response.call_on_close(answer.close)
-    return response
+    return answer, head, finished
 
 
 def describe_service() -> Response:
@@ -107,9 +137,12 @@ def _chain(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 def init_app(app: Flask) -> None:
     """Register /sparql with CORS for every origin (it is read-only)."""
+    from bd4m_kg.server.query_page import describe_url
+
+    app.jinja_env.globals["describe_url"] = describe_url
     CORS(
         app,
-        resources={r"/sparql": {"origins": "*"}},
+        resources={r"/sparql": {"origins": "*"}, r"/queries*": {"origins": "*"}},
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
         send_wildcard=True,

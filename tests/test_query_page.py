@@ -1,0 +1,126 @@
+"""The query page (/sparql in a browser) and the named queries API (/queries)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from bd4m_kg.named_queries import load_named_queries
+from bd4m_kg.server import create_app
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
+DIGICEL = "https://w3id.org/bd4m/id/organisation/digicel-haiti"
+HAITI = "https://w3id.org/bd4m/id/project/haiti-earthquake-cholera-mobility"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    app = create_app({"STORE": str(tmp_path_factory.mktemp("page") / "store"), "TESTING": True})
+    yield app.test_client()
+    app.extensions["bd4m_store"].close()
+
+
+def test_the_page_offers_an_editor_and_every_worked_example(client):
+    page = client.get("/sparql", headers=HTML)
+    assert page.status_code == 200 and page.content_type == "text/html; charset=utf-8"
+    text = page.get_data(as_text=True)
+    assert (
+        '<textarea id="query" name="query"' in text
+        and "PREFIX bd4m: &lt;https://w3id.org/bd4m/ontology#&gt;" in text
+    )
+    for named in load_named_queries().values():
+        assert f'href="/queries/{named.name}"' in text
+
+
+def test_running_a_query_shows_rows_linked_and_downloads(client):
+    query = f"SELECT ?project WHERE {{ ?s <http://www.w3.org/ns/prov#agent> <{DIGICEL}> . ?project ?p ?s }}"
+    page = client.get(f"/sparql?query={quote(query)}", headers=HTML).get_data(as_text=True)
+    assert "1 row." in page and ">project:haiti-earthquake-cholera-mobility</a>" in page
+    for short in ("json", "xml", "csv", "tsv"):
+        assert f"format={short}" in page
+
+
+def test_a_bad_query_is_explained_on_the_page(client):
+    page = client.get(f"/sparql?query={quote('SELECT * WHERE { ?s ?p }')}", headers=HTML)
+    assert page.status_code == 400 and 'role="alert"' in page.get_data(as_text=True)
+
+
+def test_a_graph_answer_is_shown_as_turtle(client):
+    page = client.get(f"/sparql?query={quote(f'DESCRIBE <{DIGICEL}>')}", headers=HTML).get_data(as_text=True)
+    assert '<pre class="graph">' in page and "Digicel" in page and "format=jsonld" in page
+
+
+def test_named_queries_are_listed_as_json_and_as_a_page(client):
+    listing = client.get("/queries").json["queries"]
+    assert [q["name"] for q in listing] == sorted(load_named_queries())
+    holder = next(q for q in listing if q["name"] == "projects-with-data-holder")
+    assert holder["parameters"][0]["name"] == "holder" and holder["url"].endswith(
+        "/queries/projects-with-data-holder"
+    )
+    page = client.get("/queries", headers=HTML).get_data(as_text=True)
+    assert "Which projects use data held by a given organisation?" in page
+
+
+def test_a_named_query_runs_with_its_parameter_bound_in_any_format(client):
+    response = client.get(f"/queries/projects-with-data-holder?holder={quote(DIGICEL)}&format=csv")
+    assert response.status_code == 200 and response.content_type == "text/csv; charset=utf-8"
+    lines = response.get_data(as_text=True).strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith(f"{DIGICEL},{HAITI},")
+    default = client.get("/queries/projects-with-data-holder").json["results"]["bindings"]
+    assert {row["holder"]["value"] for row in default} == {
+        "https://w3id.org/bd4m/id/organisation/turk-telekom"
+    }
+
+
+def test_named_query_errors(client):
+    assert client.get("/queries/no-such-query").status_code == 404
+    unknown = client.get("/queries/projects-with-data-holder?colour=red")
+    assert unknown.status_code == 400 and "no parameter colour" in unknown.json["error"]
+    injection = client.get(f"/queries/projects-with-data-holder?holder={quote('urn:x> } UNION { ?s ?p ?o')}")
+    assert injection.status_code == 400 and "must be an IRI" in injection.json["error"]
+
+
+def require_chromium() -> str:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        message = "Chromium is not installed (./dev test installs Debian's chromium on CI)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return chromium
+
+
+def test_in_chromium_load_an_example_run_it_and_see_rows(served):
+    from playwright.sync_api import sync_playwright
+
+    chromium = require_chromium()
+    flags = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=flags)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"{served[0]}/sparql")
+        page.click("text=Which kinds of new data do projects use, and how often?")
+        rows = page.locator("table.results tbody tr")
+        assert rows.count() == 17
+        assert rows.first.locator("td").nth(1).inner_text() == "Mobile network data"
+        page.fill("#query", "ASK { ?s a <https://w3id.org/bd4m/ontology#DataCollaborative> }")
+        page.click("text=Run query")
+        assert page.locator(".boolean").inner_text() == "Yes"
+        page.go_back()
+        ARTIFACTS.mkdir(exist_ok=True)
+        kind = "remote" if "--state" in served[1] else "embedded"
+        page.screenshot(path=str(ARTIFACTS / f"query-page-{kind}.png"), full_page=True)
+        browser.close()
