@@ -62,10 +62,18 @@ class Staging:
             shutil.rmtree(folder)
         self.store: ox.Store | None = ox.Store(str(folder)) if folder else ox.Store()
         self.sources: list[str] = []
+        self._graphs: list[str] | None = None
 
     @property
     def scratch(self) -> ox.Store:
         """The scratch store (it is gone once the staging is closed or adopted)."""
+        if self.store is None:
+            raise RuntimeError("this staging is closed")
+        self._graphs = None  # whoever asks for the store may change it
+        return self.store
+
+    def _read(self) -> ox.Store:
+        """The scratch store for reading only (the listed graphs stay valid)."""
         if self.store is None:
             raise RuntimeError("this staging is closed")
         return self.store
@@ -117,11 +125,14 @@ class Staging:
         self.scratch.extend(ox.Quad(*(_rebased(term, self.base) for term in quad)) for quad in quads)
 
     def graphs(self) -> list[str]:
-        """The named graphs the change fills (and so replaces), sorted."""
-        return sorted(g.value for g in self.scratch.named_graphs() if isinstance(g, ox.NamedNode))
+        """The named graphs the change fills (and so replaces), sorted (listed once per content)."""
+        if self._graphs is None:
+            graphs = sorted(g.value for g in self._read().named_graphs() if isinstance(g, ox.NamedNode))
+            self._graphs = graphs
+        return self._graphs
 
     def __len__(self) -> int:
-        return len(self.scratch)
+        return len(self._read())
 
     def close(self) -> None:
         """Drop the scratch store and its folder."""
