@@ -326,3 +326,57 @@ def serve(location: str, state: Path | None, host: str, port: int, workers: int,
         fail(str(error))
     click.echo(f"Serving {location} on http://{host}:{port}/ (Ctrl-C stops)")
     run(app, host, port, threads)
+
+
+@main.group()
+def token() -> None:
+    """Create, list and revoke the tokens writers send as `Authorization: Bearer <token>`.
+
+    \b
+    Roles: submitter (submit records), curator (publish, reject, roll back, retire),
+    admin (SPARQL Update, Graph Store writes). Tokens are kept beside the store, hashed.
+    """
+
+
+@token.command("create")
+@store_option
+@click.argument("name")
+@click.option("--role", type=click.Choice(["submitter", "curator", "admin"]), required=True)
+def token_create(location: str, state: Path | None, name: str, role: str) -> None:
+    """Create a token for NAME (a person or a program) and print it; it is shown only this once."""
+    from bd4m_kg.tokens import TokenError, create_token
+
+    with connect(location, state) as store:
+        try:
+            secret = create_token(store.state, name, role)
+        except TokenError as error:
+            fail(str(error))
+    click.echo(secret)
+    click.echo(f"Token for {name} ({role}). Keep it now: only its hash is stored.", err=True)
+
+
+@token.command("revoke")
+@store_option
+@click.argument("name")
+def token_revoke(location: str, state: Path | None, name: str) -> None:
+    """Revoke NAME's token: it is refused from the next request on."""
+    from bd4m_kg.tokens import TokenError, revoke_token
+
+    with connect(location, state) as store:
+        try:
+            revoke_token(store.state, name)
+        except TokenError as error:
+            fail(str(error))
+    click.echo(f"Revoked the token of {name}.")
+
+
+@token.command("list")
+@store_option
+def token_list(location: str, state: Path | None) -> None:
+    """List the tokens: name, role, created, revoked."""
+    from bd4m_kg.tokens import list_tokens
+
+    with connect(location, state) as store:
+        for info in list_tokens(store.state):
+            status = f"revoked {info.revoked}" if info.revoked else "active"
+            click.echo(f"{info.name:<20} {info.role:<10} created {info.created}  {status}")

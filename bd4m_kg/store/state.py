@@ -27,6 +27,13 @@ CREATE TABLE IF NOT EXISTS changes (
     status TEXT NOT NULL CHECK (status IN ('pending', 'committed')),
     journal TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS tokens (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    digest TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL,
+    revoked TEXT
+);
 CREATE TABLE IF NOT EXISTS change_graphs (
     generation INTEGER NOT NULL REFERENCES changes (generation) ON DELETE CASCADE,
     graph TEXT NOT NULL,
@@ -57,11 +64,12 @@ class StoreState:
         self.folder = folder
         self.path = folder / "state.sqlite"
         self._thread_lock = threading.Lock()
-        with self._connection() as db:
+        with self.connection() as db:
             db.executescript(_SCHEMA)
 
     @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction, committed when the block ends (rolled back on error)."""
         with closing(self._connect()) as db, db:
             yield db
 
@@ -85,31 +93,31 @@ class StoreState:
     @property
     def generation(self) -> int:
         """The number of the last committed change (0 for a store never written)."""
-        with self._connection() as db:
+        with self.connection() as db:
             row = db.execute("SELECT max(generation) FROM changes WHERE status = 'committed'").fetchone()
         return row[0] or 0
 
     def get(self, key: str) -> str | None:
         """A stored setting of this store, such as the base IRI it was built with."""
-        with self._connection() as db:
+        with self.connection() as db:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def put(self, key: str, value: str) -> None:
         """Record a setting of this store."""
-        with self._connection() as db:
+        with self.connection() as db:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def begin(self, actor: str, summary: str, graphs: dict[str, str], journal: dict[str, str]) -> int:
         """Journal a change as pending before the store is touched; return its generation number."""
-        with self._connection() as db:
+        with self.connection() as db:
             if db.execute("SELECT 1 FROM changes WHERE status = 'pending'").fetchone():
                 raise RuntimeError("another change is pending: finish it (recover) before a new one")
             generation = (db.execute("SELECT max(generation) FROM changes").fetchone()[0] or 0) + 1
             db.execute(
                 "INSERT INTO changes (generation, time, actor, summary, status, journal) "
                 "VALUES (?, ?, ?, ?, 'pending', ?)",
-                (generation, _now(), actor, summary, json.dumps(journal)),
+                (generation, utc_now(), actor, summary, json.dumps(journal)),
             )
             db.executemany(
                 "INSERT INTO change_graphs (generation, graph, action) VALUES (?, ?, ?)",
@@ -119,22 +127,22 @@ class StoreState:
 
     def update_journal(self, generation: int, journal: dict[str, str]) -> None:
         """Record how far a pending change has come (e.g. a bulk build that is complete)."""
-        with self._connection() as db:
+        with self.connection() as db:
             db.execute(
                 "UPDATE changes SET journal = ? WHERE generation = ?", (json.dumps(journal), generation)
             )
 
     def commit(self, generation: int) -> None:
         """Mark a pending change as committed: the store now holds it."""
-        with self._connection() as db:
+        with self.connection() as db:
             db.execute(
                 "UPDATE changes SET status = 'committed', time = ?, journal = '{}' WHERE generation = ?",
-                (_now(), generation),
+                (utc_now(), generation),
             )
 
     def abandon(self, generation: int) -> None:
         """Forget a pending change that never reached the store."""
-        with self._connection() as db:
+        with self.connection() as db:
             db.execute("DELETE FROM changes WHERE generation = ? AND status = 'pending'", (generation,))
 
     def pending(self) -> ChangeRecord | None:
@@ -147,7 +155,7 @@ class StoreState:
         return self._changes("status = 'committed' AND generation > ?", (after,))
 
     def _changes(self, where: str, parameters: tuple[object, ...]) -> list[ChangeRecord]:
-        with self._connection() as db:
+        with self.connection() as db:
             rows = db.execute(
                 f"SELECT generation, time, actor, summary, status, journal FROM changes WHERE {where} "
                 "ORDER BY generation",
@@ -167,5 +175,6 @@ class StoreState:
         ]
 
 
-def _now() -> str:
+def utc_now() -> str:
+    """The time now in UTC, ISO 8601 with milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
