@@ -15,6 +15,8 @@ from pathlib import Path
 from bd4m_kg.layout import KnowledgeFile
 from bd4m_kg.staging import Staging, StagingError
 from bd4m_kg.store import Store
+from bd4m_kg.store.update_text import metadata_graph
+from bd4m_kg.updates import InspectedUpdate, describe_targets
 
 
 class ChangeError(ValueError):
@@ -82,3 +84,26 @@ def stage_files(staging: Staging, paths: Iterable[Path]) -> None:
         if not path.is_file():
             raise StagingError(f"{path}: no such file")
         staging.add_file(path)
+
+
+def apply_update(store: Store, update: InspectedUpdate, actor: str) -> ChangeResult:
+    """Run a checked SPARQL Update through the write path: journaled, one transaction, a new generation.
+
+    The update also records its generation in the metadata graph, in the same transaction, so a
+    writer stopped half-way is resolved by asking the store (an update is not replayed twice).
+    """
+    targets = set(store.graph_names()) if update.all_graphs else set(update.targets)
+    graphs = dict.fromkeys(sorted(targets | {metadata_graph(store.base)}), "updated")
+    with store.state.writer_lock():
+        recover(store)
+        generation = store.state.begin(
+            actor, f"SPARQL Update of {describe_targets(targets)}", graphs, journal={}
+        )
+        try:
+            store.run_update(update.text, generation)
+        except BaseException:
+            store.state.abandon(generation)
+            raise
+        store.state.commit(generation)
+        store.after_commit(generation)
+    return ChangeResult(generation, tuple(sorted(targets)), (), 0)

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
+DIRECT_UPDATE = "application/sparql-update"
 
 
 class ProtocolError(ValueError):
@@ -71,6 +72,39 @@ def read_query_request(
         raise ProtocolError(405, "query with GET or POST")
     return QueryOperation(
         query, _graphs(parameters, "default-graph-uri"), _graphs(parameters, "named-graph-uri")
+    )
+
+
+@dataclass(frozen=True)
+class UpdateOperation:
+    """An update and the dataset its WHERE clauses read, when the request names one."""
+
+    update: str
+    using_graphs: tuple[str, ...] | None
+    using_named_graphs: tuple[str, ...] | None
+
+
+def read_update_request(
+    content_type: str | None, url_parameters: Sequence[tuple[str, str]], body: bytes
+) -> UpdateOperation:
+    """Read an update operation (always a POST): an HTML form, or the update itself as the body."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    text = _utf8(body)
+    if media_type == FORM:
+        parameters = parse_qsl(text, keep_blank_values=True)
+        if any(k == "query" for k, _ in parameters):
+            raise ProtocolError(400, "this is the update endpoint; send queries to /sparql")
+        update = _one(parameters, "update")
+    elif media_type == DIRECT_UPDATE:
+        parameters = list(url_parameters)
+        update = text
+    else:
+        raise ProtocolError(
+            415,
+            f"POST an update as {DIRECT_UPDATE} or as {FORM}, not {content_type or 'a body with no type'}",
+        )
+    return UpdateOperation(
+        update, _graphs(parameters, "using-graph-uri"), _graphs(parameters, "using-named-graph-uri")
     )
 
 

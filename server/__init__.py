@@ -19,11 +19,12 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     check_settings(app.config, allowed=flask_keys)
 
-    from bd4m_kg.server import errors, pages, queries, sparql, store
+    from bd4m_kg.server import errors, pages, queries, sparql, store, update
 
     errors.init_app(app)
     store.init_app(app)
     pages.init_app(app)
     sparql.init_app(app)
     queries.init_app(app)
+    update.init_app(app)
     return app

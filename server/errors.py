@@ -9,9 +9,12 @@ from werkzeug.exceptions import HTTPException
 class ApiError(Exception):
     """An error a handler raises to answer with ``status`` and a message saying what to do."""
 
-    def __init__(self, status: int, message: str, **details: object) -> None:
+    def __init__(
+        self, status: int, message: str, headers: dict[str, str] | None = None, **details: object
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.details = status, message, details
+        self.headers = headers or {}
 
 
 def wants_html() -> bool:
@@ -39,7 +42,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError) -> Response:
-        return error_response(error.status, error.message, **error.details)
+        response = error_response(error.status, error.message, **error.details)
+        response.headers.update(error.headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

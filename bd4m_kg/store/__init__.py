@@ -29,6 +29,10 @@ class QuerySyntaxError(ValueError):
     """A query the engine cannot parse; the message gives the position."""
 
 
+class UpdateError(ValueError):
+    """An update the engine could not carry out (e.g. CREATE GRAPH of an existing graph); nothing changed."""
+
+
 class QueryTimeout(TimeoutError):
     """A query that did not finish before its deadline; it was stopped."""
 
@@ -104,6 +108,10 @@ class Store(ABC):
     @abstractmethod
     def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
         """Replace the staged graphs and drop ``drop`` in one atomic transaction (called by apply_change)."""
+
+    @abstractmethod
+    def run_update(self, update: str, generation: int) -> None:
+        """Run a checked SPARQL Update as one transaction that also records ``generation`` in the store."""
 
     @abstractmethod
     def recover(self, pending: ChangeRecord | None) -> bool:

@@ -21,10 +21,10 @@ from typing import IO
 import pyoxigraph as ox
 
 from bd4m_kg.staging import Staging
-from bd4m_kg.store import Answer, QueryRequest, Store, StoreError
+from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, Store, StoreError, UpdateError
 from bd4m_kg.store.readers import ReaderPool
 from bd4m_kg.store.state import ChangeRecord, StoreState
-from bd4m_kg.store.update_text import write_update
+from bd4m_kg.store.update_text import generation_check, with_generation, write_update
 
 KEEP_SNAPSHOTS = 3
 DISK_STAGING_BYTES = 16 * 1024 * 1024  # input this big is staged on disk, ready to be swapped in
@@ -85,6 +85,16 @@ class EmbeddedStore(Store):
         else:
             self._swap_in(staging, drop, generation)
 
+    def run_update(self, update: str, generation: int) -> None:
+        """Run a checked update with its generation marker in one ``Store.update()``."""
+        self.state.update_journal(generation, {"strategy": "marked-update"})
+        try:
+            self.live().update(with_generation(update, self.base, generation))
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from error
+        except (RuntimeError, ValueError) as error:
+            raise UpdateError(str(error)) from error
+
     def _run_update(self, journal: Path) -> None:
         try:
             self.live().update(journal.read_text(encoding="utf-8"))
@@ -133,6 +143,8 @@ class EmbeddedStore(Store):
         """Replay a journaled update, finish a built swap, or discard a half-built one."""
         remove_abandoned_stagings(self.folder)
         journal = pending.journal if pending else {}
+        if pending is not None and journal.get("strategy") == "marked-update":
+            return bool(self.live().query(generation_check(self.base, pending.generation)))
         if journal.get("strategy") == "update" and Path(journal["file"]).exists():
             self._run_update(Path(journal["file"]))
             return True

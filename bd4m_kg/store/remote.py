@@ -21,9 +21,17 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
 from bd4m_kg.staging import Staging
-from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, Store, StoreError
+from bd4m_kg.store import (
+    Answer,
+    QueryRequest,
+    QuerySyntaxError,
+    QueryTimeout,
+    Store,
+    StoreError,
+    UpdateError,
+)
 from bd4m_kg.store.state import ChangeRecord, StoreState
-from bd4m_kg.store.update_text import write_update
+from bd4m_kg.store.update_text import generation_check, with_generation, write_update
 
 CONNECT_TIMEOUT = 5.0
 WRITE_TIMEOUT = 3600.0
@@ -132,8 +140,33 @@ class RemoteStore(Store):
                 f"the SPARQL server refused the change ({response.status_code}): {response.text[:500]}"
             )
 
+    def run_update(self, update: str, generation: int) -> None:
+        """Send a checked update with its generation marker as one request (atomic on Oxigraph)."""
+        self.state.update_journal(generation, {"strategy": "marked-update"})
+        try:
+            response = self.http.post(
+                f"{self.location}/update",
+                data=with_generation(update, self.base, generation).encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update"},
+                timeout=(CONNECT_TIMEOUT, WRITE_TIMEOUT),
+            )
+        except requests.RequestException as error:
+            raise StoreError(f"cannot reach the SPARQL server at {self.location}: {error}") from error
+        if response.status_code == 400:
+            raise QuerySyntaxError(response.text.strip())
+        if response.status_code >= 300:
+            raise UpdateError(
+                f"the SPARQL server refused the update ({response.status_code}): {response.text[:500]}"
+            )
+
     def recover(self, pending: ChangeRecord | None) -> bool:
-        """Replay the journaled steps of a change a stopped writer left pending."""
+        """Replay the journaled steps of a change a stopped writer left pending.
+
+        For an update, ask the store whether it recorded the change's generation instead.
+        """
+        if pending is not None and pending.journal.get("strategy") == "marked-update":
+            check = QueryRequest(generation_check(self.base, pending.generation))
+            return b"true" in self.query(check, deadline=30).read()
         return self._replay(pending)
 
     def dump_quads(self, output: IO[bytes]) -> None:

@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS change_graphs (
     generation INTEGER NOT NULL REFERENCES changes (generation) ON DELETE CASCADE,
     graph TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('replaced', 'dropped')),
+    action TEXT NOT NULL CHECK (action IN ('replaced', 'dropped', 'updated')),
     PRIMARY KEY (generation, graph)
 );
 """
@@ -52,7 +52,7 @@ class ChangeRecord:
     actor: str
     summary: str
     status: str
-    graphs: dict[str, str]  # graph IRI -> "replaced" | "dropped"
+    graphs: dict[str, str]  # graph IRI -> "replaced" | "dropped" | "updated"
     journal: dict[str, str]
 
 

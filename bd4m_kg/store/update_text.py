@@ -24,3 +24,33 @@ def write_update(staging: Staging, drop: frozenset[str], output: IO[bytes]) -> N
         staging.scratch.dump(output, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         output.write(b"}\n")
     output.write(b"}\n")
+
+
+OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+
+
+def metadata_graph(base: str) -> str:
+    """The graph holding the dataset's own description, including the generation it is at."""
+    return f"{base}graph/metadata"
+
+
+def with_generation(update: str, base: str, generation: int) -> str:
+    """``update`` followed by operations recording ``generation`` in the metadata graph.
+
+    They run in the same request, so after a crash the store itself tells whether the update
+    was committed.
+    """
+    dataset, graph = ox.NamedNode(f"{base}dataset"), ox.NamedNode(metadata_graph(base))
+    version = ox.NamedNode(OWL_VERSION_INFO)
+    number = ox.Literal(str(generation), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return (
+        f"{update.rstrip().rstrip(';')}\n;\n"
+        f"DELETE WHERE {{ GRAPH {graph} {{ {dataset} {version} ?generation }} }} ;\n"
+        f"INSERT DATA {{ GRAPH {graph} {{ {dataset} {version} {number} }} }}\n"
+    )
+
+
+def generation_check(base: str, generation: int) -> str:
+    """An ASK that is true when the store records ``generation`` (see :func:`with_generation`)."""
+    dataset, graph = ox.NamedNode(f"{base}dataset"), ox.NamedNode(metadata_graph(base))
+    return f"ASK {{ GRAPH {graph} {{ {dataset} <{OWL_VERSION_INFO}> {generation} }} }}"

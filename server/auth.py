@@ -1,0 +1,28 @@
+"""Who may write: a bearer token with a role (see ``bd4m-kg token``); no cookies, so no CSRF."""
+
+from __future__ import annotations
+
+from flask import request
+
+from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.store import get_store
+from bd4m_kg.tokens import Token, authenticate
+
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="bd4m-kg"'}
+
+
+def require(role: str) -> Token:
+    """The request's token when it has ``role`` (or above); else a 401 or 403 that says what to do."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise ApiError(
+            401,
+            f"this needs a {role} token: send Authorization: Bearer <token> (bd4m-kg token create)",
+            CHALLENGE,
+        )
+    token = authenticate(get_store().state, secret.strip())
+    if token is None:
+        raise ApiError(401, "the token is unknown or revoked", CHALLENGE)
+    if not token.allows(role):
+        raise ApiError(403, f"this needs a {role} token; {token.name}'s token is for a {token.role}")
+    return token

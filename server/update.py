@@ -1,0 +1,51 @@
+"""``/update``: SPARQL 1.1 Update for admins, through the one write path."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, jsonify, request
+
+from bd4m_kg.changes import apply_update
+from bd4m_kg.policy import QueryParseError, QueryRefused
+from bd4m_kg.protocol import ProtocolError, read_update_request
+from bd4m_kg.server.auth import require
+from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.store import get_store
+from bd4m_kg.store import QuerySyntaxError, StoreError, UpdateError
+from bd4m_kg.updates import inspect_update
+
+updates = Blueprint("updates", __name__)
+
+
+@updates.post("/update")
+def update_endpoint() -> Response:
+    """Check an update, run it as one change, and say which generation it made."""
+    token = require("admin")
+    try:
+        operation = read_update_request(
+            request.content_type, list(request.args.items(multi=True)), request.get_data()
+        )
+        inspected = inspect_update(operation.update)
+    except ProtocolError as error:
+        raise ApiError(error.status, str(error)) from error
+    except (QueryParseError, QueryRefused) as error:
+        raise ApiError(400, str(error)) from error
+    if operation.using_graphs is not None or operation.using_named_graphs is not None:
+        if inspected.names_dataset:
+            raise ApiError(
+                400, "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH"
+            )
+        raise ApiError(
+            501, "using-graph-uri / using-named-graph-uri are not supported yet: write USING in the update"
+        )
+    try:
+        result = apply_update(get_store(), inspected, actor=f"token:{token.name}")
+    except (QuerySyntaxError, UpdateError) as error:
+        raise ApiError(400, f"the update failed and changed nothing: {error}") from error
+    except StoreError as error:
+        raise ApiError(500, f"the store failed; nothing changed: {error}") from error
+    return jsonify(ok=True, status=200, generation=result.generation, graphs=list(result.replaced))
+
+
+def init_app(app: Flask) -> None:
+    """Register /update."""
+    app.register_blueprint(updates)
