@@ -18,8 +18,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config.from_prefixed_env("BD4M")
     app.config.from_mapping(config or {})
     check_settings(app.config, allowed=flask_keys)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["UPLOAD_LIMIT"])
 
-    from bd4m_kg.server import errors, pages, queries, sparql, store, update
+    from bd4m_kg.server import errors, graph_store, pages, queries, sparql, store, update
 
     errors.init_app(app)
     store.init_app(app)
@@ -27,4 +28,5 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     sparql.init_app(app)
     queries.init_app(app)
     update.init_app(app)
+    graph_store.init_app(app)
     return app

@@ -49,7 +49,7 @@ def answer(
 ) -> Response:
     """Check a query against the policy, run it within the deadline and answer in the negotiated format."""
     inspected = inspect(text)
-    offer = _negotiate(GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS)
+    offer = negotiate_offer(GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS)
     query = QueryRequest(
         text,
         results_format=offer.short if not inspected.answers_with_graph else "json",
@@ -58,6 +58,11 @@ def answer(
         **dataset_of(default_graphs, named_graphs, inspected),
     )
     answer, head, finished = run(query)
+    return respond(answer, offer, head, finished)
+
+
+def respond(answer: Answer, offer: Offer, head: bytes, finished: bool) -> Response:
+    """The HTTP response for an answer whose start was read: whole when complete, else streamed."""
     headers = {"Vary": "Accept"}
     if finished:
         return Response(head, content_type=offer.content_type, headers=headers)
@@ -75,17 +80,19 @@ def inspect(text: str) -> InspectedQuery:
 
 
 def run(query: QueryRequest) -> tuple[Answer, bytes, bool]:
-    """Run a query within the request's deadline and read the start of its answer (see _read_ahead).
+    """Run a query within the request's deadline and read the start of its answer (see read_ahead).
 
     Errors and a deadline passing before then become their statuses.
     """
     try:
-        answer = get_store().query(query, deadline=_deadline())
-        head, finished = _read_ahead(answer.chunks)
+        answer = get_store().query(query, deadline=request_deadline())
+        head, finished = read_ahead(answer.chunks)
     except QuerySyntaxError as error:
         raise ApiError(400, f"the query is not valid SPARQL: {error}") from error
     except QueryTimeout as error:
-        raise ApiError(503, f"{error} ({_deadline():g} s); narrow the query or ask for fewer rows") from error
+        raise ApiError(
+            503, f"{error} ({request_deadline():g} s); narrow the query or ask for fewer rows"
+        ) from error
     except StoreError as error:
         raise ApiError(500, f"the store failed: {error}") from error
     return answer, head, finished
@@ -93,7 +100,7 @@ def run(query: QueryRequest) -> tuple[Answer, bytes, bool]:
 
 def describe_service() -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in the negotiated RDF format."""
-    offer = _negotiate(GRAPH_OFFERS)
+    offer = negotiate_offer(GRAPH_OFFERS)
     triples = service_description(request.base_url, current_stats(get_store()).triples)
     rdf_format = RDF_FORMATS[offer.short].format
     body = ox.serialize(
@@ -102,21 +109,22 @@ def describe_service() -> Response:
     return Response(body, content_type=offer.content_type, headers={"Vary": "Accept"})
 
 
-def _negotiate(offers: tuple[Offer, ...]) -> Offer:
+def negotiate_offer(offers: tuple[Offer, ...]) -> Offer:
+    """The offer for this request (``?format=`` or ``Accept``), or a 406 listing the offers."""
     try:
         return negotiate(request.headers.get("Accept"), offers, request.args.get("format"))
     except NotAcceptable as error:
         raise ApiError(406, str(error), offered=error.offered) from error
 
 
-def _deadline() -> float:
+def request_deadline() -> float:
     """The configured deadline, or less when the request asks for less (``timeout=`` seconds)."""
     limit = float(current_app.config["QUERY_DEADLINE"])
     asked = request.args.get("timeout", type=float)
     return min(limit, asked) if asked and asked > 0 else limit
 
 
-def _read_ahead(chunks: Iterator[bytes]) -> tuple[bytes, bool]:
+def read_ahead(chunks: Iterator[bytes]) -> tuple[bytes, bool]:
     """Read up to READ_AHEAD bytes before answering; True when that is the whole answer.
 
     Errors and timeouts within them still get a status, and a small answer is sent whole.
@@ -142,7 +150,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["describe_url"] = describe_url
     CORS(
         app,
-        resources={r"/sparql": {"origins": "*"}, r"/queries*": {"origins": "*"}},
+        resources={
+            r"/sparql": {"origins": "*"},
+            r"/queries*": {"origins": "*"},
+            r"/graph-store": {"origins": "*"},
+        },
         expose_headers=EXPOSED_HEADERS,
         max_age=86400,
         send_wildcard=True,
