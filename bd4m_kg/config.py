@@ -43,6 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("READERS", 2, "Query processes of the embedded store; `bd4m-kg serve --workers` sets it."),
     Setting("THREADS", 8, "Web threads answering requests; slow clients are buffered and hold none."),
     Setting("QUERY_DEADLINE", 10.0, "Seconds a query may run before its process is stopped."),
+    Setting("RESULT_CAP", 10_000, "Most rows (or triples) a public query answers; a cut answer says so."),
     Setting(
         "UPLOAD_LIMIT", 64 * 1024 * 1024, "Largest request body in bytes; a bigger one is refused with 413."
     ),

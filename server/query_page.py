@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 
 from bd4m_kg.named_queries import load_named_queries
 from bd4m_kg.namespaces import BASE, PREFIXES
@@ -49,7 +49,8 @@ def render_query(text: str | None) -> tuple[str, int]:
         try:
             inspected = inspect(text)
             offers = GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS
-            query = QueryRequest(text, "json", "ttl", **dataset_of(None, None, inspected))
+            cap = min(PAGE_ROWS, int(current_app.config["RESULT_CAP"]))
+            query = QueryRequest(text, "json", "ttl", cap=cap, **dataset_of(None, None, inspected))
             answer, head, finished = run(query)
             answer.close()
             if inspected.answers_with_graph:
@@ -58,6 +59,7 @@ def render_query(text: str | None) -> tuple[str, int]:
             else:
                 context["table"] = result_table(head, PAGE_ROWS) if finished else None
                 context["too_big"] = not finished
+                context["truncated"] = answer.truncated
             context["downloads"] = [(o.short, o.media_type, _url(text, o.short)) for o in offers]
         except ApiError as error:
             context["error"], status = error.message, error.status

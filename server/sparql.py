@@ -19,7 +19,7 @@ from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 
 sparql = Blueprint("sparql", __name__)
-EXPOSED_HEADERS = ["Content-Type", "Vary", "Link", "ETag"]
+EXPOSED_HEADERS = ["Content-Type", "Vary", "Link", "ETag", "Result-Cap", "Result-Truncated"]
 READ_AHEAD = 1024 * 1024
 
 
@@ -55,6 +55,7 @@ def answer(
         results_format=offer.short if not inspected.answers_with_graph else "json",
         graph_format=offer.short if inspected.answers_with_graph else "ttl",
         substitutions=substitutions or {},
+        cap=result_cap(),
         **dataset_of(default_graphs, named_graphs, inspected),
     )
     answer, head, finished = run(query)
@@ -63,7 +64,9 @@ def answer(
 
 def respond(answer: Answer, offer: Offer, head: bytes, finished: bool) -> Response:
     """The HTTP response for an answer whose start was read: whole when complete, else streamed."""
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", "Result-Truncated": "true" if answer.truncated else "false"}
+    if answer.kind != "boolean":
+        headers["Result-Cap"] = str(result_cap())
     if finished:
         return Response(head, content_type=offer.content_type, headers=headers)
     response = Response(_chain(head, answer.chunks), content_type=offer.content_type, headers=headers)
@@ -115,6 +118,11 @@ def negotiate_offer(offers: tuple[Offer, ...]) -> Offer:
         return negotiate(request.headers.get("Accept"), offers, request.args.get("format"))
     except NotAcceptable as error:
         raise ApiError(406, str(error), offered=error.offered) from error
+
+
+def result_cap() -> int:
+    """The most rows (or triples) a public answer has."""
+    return int(current_app.config["RESULT_CAP"])
 
 
 def request_deadline() -> float:

@@ -82,12 +82,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_answering(url: str, process: subprocess.Popen, what: str, timeout: float = 60) -> None:
+def wait_until_answering(
+    url: str, process: subprocess.Popen, what: str, timeout: float = 60, log: Path | None = None
+) -> None:
     """Poll ``url`` until it answers 200; fail with the process output if it exits first."""
     give_up = time.monotonic() + timeout
     while time.monotonic() < give_up:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
+            output = log.read_text() if log else process.stdout.read() if process.stdout else ""
             pytest.fail(f"{what} exited with {process.returncode}:\n{output}")
         try:
             if requests.get(url, timeout=2).status_code == 200:
@@ -129,8 +131,10 @@ class OxigraphServer:
             "--bind",
             f"127.0.0.1:{self.port}",
         ]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        wait_until_answering(f"{self.url}/query?query=ASK%7B%7D", self.process, "oxigraph serve")
+        log = self.folder / "oxigraph.log"
+        with log.open("a") as output:  # a file, not a pipe nobody reads
+            self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        wait_until_answering(f"{self.url}/query?query=ASK%7B%7D", self.process, "oxigraph serve", log=log)
         return self
 
     def stop(self) -> None:
@@ -198,8 +202,10 @@ def served(request, tmp_path_factory):
         "--threads",
         str(SERVE_THREADS),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = (folder / "serve.log").open("w")  # a file, not a pipe: a full pipe would block the server's logging
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
-    wait_until_answering(f"{url}/health", process, "bd4m-kg serve")
+    wait_until_answering(f"{url}/health", process, "bd4m-kg serve", log=folder / "serve.log")
     yield url, options
     stop(process)
+    log.close()

@@ -48,6 +48,7 @@ class QueryRequest:
 
     named_graphs: tuple[str, ...] | None = None  # None: all graphs
     substitutions: dict[str, str] = field(default_factory=dict)  # variable -> IRI
+    cap: int | None = None  # at most this many rows (or triples), the answer saying when it was cut
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Answer:
     kind: str  # "solutions", "boolean" or "graph"
     media_type: str
     chunks: Iterator[bytes]
+    truncated: bool = False  # rows (or triples) past the request's cap were left out
 
     def read(self) -> bytes:
         """The whole answer in memory (for small answers and tests)."""

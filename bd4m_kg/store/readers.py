@@ -19,6 +19,7 @@ from multiprocessing.process import BaseProcess
 import pyoxigraph as ox
 
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.result_cap import CapReached, LineCap, convert, line_format
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 
 CHUNK_SIZE = 64 * 1024
@@ -57,14 +58,19 @@ def _answer(store: ox.Store, request: QueryRequest, connection: Connection) -> N
     result = store.query(request.query, **options)  # type: ignore[arg-type]
     writer = _ChunkWriter(connection)
     if isinstance(result, ox.QueryTriples):
-        graph_format = RDF_FORMATS[request.graph_format]
-        connection.send(("head", "graph", graph_format.media_type))
-        result.serialize(writer, graph_format.format)
+        kind, chosen = "graph", RDF_FORMATS[request.graph_format]
     else:
-        results_format = RESULT_FORMATS[request.results_format]
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        connection.send(("head", kind, results_format.media_type))
-        result.serialize(writer, results_format.format)
+        chosen = RESULT_FORMATS[request.results_format]
+    if request.cap is None or kind == "boolean":
+        connection.send(("head", kind, chosen.media_type, False))
+        result.serialize(writer, chosen.format)  # type: ignore[arg-type]
+    else:
+        counted = LineCap(request.cap + (0 if kind == "graph" else 1))
+        with contextlib.suppress(CapReached):
+            result.serialize(counted, line_format(kind))  # type: ignore[arg-type]
+        connection.send(("head", kind, chosen.media_type, counted.full))
+        convert(counted.kept(), kind, chosen.format, writer)
     writer.flush()
     connection.send(("end",))
 
@@ -80,8 +86,8 @@ def reader_main(connection: Connection) -> None:
             _answer(opened[1], request, connection)
         except SyntaxError as error:
             connection.send(("error", "syntax", str(error)))
-        except (OSError, ValueError, TypeError) as error:
-            connection.send(("error", "store", str(error)))
+        except Exception as error:  # a reader answers every task: whatever failed goes back as an error
+            connection.send(("error", "store", f"{type(error).__name__}: {error}"))
 
 
 class _Reader:
@@ -147,7 +153,7 @@ class ReaderPool:
         if head[0] == "error":
             self.release(reader)
             _raise(head)
-        return Answer(str(head[1]), str(head[2]), _Stream(self, reader, deadline))
+        return Answer(str(head[1]), str(head[2]), _Stream(self, reader, deadline), bool(head[3]))
 
     def _acquire(self, deadline: float | None) -> _Reader:
         timeout = None if deadline is None else max(0.0, deadline - time.monotonic())

@@ -7,6 +7,8 @@ journal of a pending change live in a local state folder, since the server holds
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import time
@@ -19,7 +21,8 @@ import pyoxigraph as ox
 import requests
 from rdflib.plugins.sparql.parser import parseQuery
 
-from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat
+from bd4m_kg.result_cap import CapReached, LineCap, convert
 from bd4m_kg.staging import Staging
 from bd4m_kg.store import (
     Answer,
@@ -66,6 +69,8 @@ class RemoteStore(Store):
         until = None if deadline is None else time.monotonic() + deadline
         results, graph = RESULT_FORMATS[request.results_format], RDF_FORMATS[request.graph_format]
         accept = f"{results.media_type}, {graph.media_type}"
+        if request.cap is not None:
+            accept = "text/tab-separated-values, application/n-triples"  # one line per row or triple
         try:
             response = self.http.post(
                 f"{self.location}/query",
@@ -85,7 +90,10 @@ class RemoteStore(Store):
                 f"the SPARQL server answered {response.status_code}: {response.text.strip()[:500]}"
             )
         media_type = response.headers.get("Content-Type", "")
-        return Answer(_kind(request.query, media_type), media_type, _chunks(response, until))
+        kind = _kind(request.query, media_type)
+        if request.cap is None:
+            return Answer(kind, media_type, _chunks(response, until))
+        return _capped(kind, response, until, request.cap, graph if kind == "graph" else results)
 
     def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
         """Send the change as one SPARQL Update request, journaled first so it can be replayed.
@@ -212,6 +220,20 @@ def _kind(query: str, media_type: str) -> str:
         return "graph"
     form = parseQuery(query)[1].name
     return "boolean" if form == "AskQuery" else "solutions"
+
+
+def _capped(
+    kind: str, response: requests.Response, until: float | None, cap: int, chosen: RdfFormat | ResultFormat
+) -> Answer:
+    """Read a TSV or N-Triples answer one line past ``cap``, then close it and convert what was kept."""
+    counted = LineCap(cap + (0 if kind == "graph" else 1))
+    with contextlib.suppress(CapReached):
+        for chunk in _chunks(response, until):
+            counted.write(chunk)
+    response.close()
+    output = io.BytesIO()
+    convert(counted.kept(), kind, chosen.format, output)
+    return Answer(kind, chosen.media_type, iter([output.getvalue()]), counted.full)
 
 
 def _chunks(response: requests.Response, until: float | None) -> Iterator[bytes]:
