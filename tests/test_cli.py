@@ -159,3 +159,14 @@ def test_query_help_teaches_with_examples():
     assert result.returncode == 0
     assert "bd4m-kg query --name projects-by-data-source-type --format csv" in result.stdout
     assert "union of all graphs" in result.stdout
+
+
+def test_init_with_another_base_rewrites_every_iri(tmp_path):
+    store = str(tmp_path / "store")
+    result = run("init", "--store", store, "--base", "https://example.org/bd4m/")
+    assert result.returncode == 0, result.stderr
+    stats = dict(line.split(maxsplit=1) for line in run("stats", "--store", store).stdout.splitlines())
+    assert stats["base"] == "https://example.org/bd4m/" and stats["projects"] == "56"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?s), 'https://w3id.org/bd4m/')) }"
+    assert run("query", "--store", store, "--format", "csv", query).stdout.split() == ["n", "0"]
+    assert run("init", "--store", store, "--base", "example.org").returncode == 2
