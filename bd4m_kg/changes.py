@@ -8,13 +8,13 @@ A change that fails leaves the store as it was and the generation unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bd4m_kg.layout import KnowledgeFile
 from bd4m_kg.staging import Staging, StagingError
-from bd4m_kg.store import Store
+from bd4m_kg.store import Store, UpdateDataset
 from bd4m_kg.store.update_text import metadata_graph
 from bd4m_kg.updates import InspectedUpdate, describe_targets
 
@@ -86,11 +86,18 @@ def stage_files(staging: Staging, paths: Iterable[Path]) -> None:
         staging.add_file(path)
 
 
-def apply_update(store: Store, update: InspectedUpdate, actor: str) -> ChangeResult:
+def apply_update(
+    store: Store,
+    update: InspectedUpdate,
+    actor: str,
+    using: Sequence[str] | None = None,
+    using_named: Sequence[str] | None = None,
+) -> ChangeResult:
     """Run a checked SPARQL Update through the write path: journaled, one transaction, a new generation.
 
     The update also records its generation in the metadata graph, in the same transaction, so a
     writer stopped half-way is resolved by asking the store (an update is not replayed twice).
+    ``using`` / ``using_named`` are the Protocol's using-graph-uri / using-named-graph-uri.
     """
     targets = set(store.graph_names()) if update.all_graphs else set(update.targets)
     graphs = dict.fromkeys(sorted(targets | {metadata_graph(store.base)}), "updated")
@@ -100,7 +107,8 @@ def apply_update(store: Store, update: InspectedUpdate, actor: str) -> ChangeRes
             actor, f"SPARQL Update of {describe_targets(targets)}", graphs, journal={}
         )
         try:
-            store.run_update(update.text, generation)
+            dataset = UpdateDataset(update.names_dataset, tuple(using or ()), tuple(using_named or ()))
+            store.run_update(update.text, generation, dataset)
         except BaseException:
             store.state.abandon(generation)
             raise

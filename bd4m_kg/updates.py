@@ -10,9 +10,11 @@ graph, writes ``GRAPH ?g`` (targets unknowable before it runs) or loads a URL (`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
@@ -105,6 +107,42 @@ def _template_graphs(clause: CompValue, with_graph: URIRef | None) -> set[str]:
             raise QueryRefused(DEFAULT_GRAPH_REFUSED)
         graphs.add(str(with_graph))
     return graphs
+
+
+_TOKENS = re.compile(
+    r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+    r"|(?P<open>\{)|(?P<close>\})|(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+    re.DOTALL,
+)
+
+
+def with_using(text: str, using: Sequence[str], using_named: Sequence[str]) -> str:
+    """Add the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` to every DELETE/INSERT … WHERE.
+
+    The Protocol gives them the meaning of USING / USING NAMED clauses, so they are written in
+    front of each such WHERE (outside strings, IRIs and comments; never DELETE WHERE's).
+
+    >>> with_using("INSERT { GRAPH <urn:g> { ?s ?p ?o } } WHERE { ?s ?p ?o }", ["urn:u"], [])
+    'INSERT { GRAPH <urn:g> { ?s ?p ?o } } USING <urn:u> WHERE { ?s ?p ?o }'
+    """
+    clauses = [f"USING {ox.NamedNode(g)}" for g in using] + [
+        f"USING NAMED {ox.NamedNode(g)}" for g in using_named
+    ]
+    inserts, depth, previous = [], 0, ""
+    for match in _TOKENS.finditer(text):
+        if match.lastgroup == "open":
+            depth += 1
+        elif match.lastgroup == "close":
+            depth -= 1
+        elif match.lastgroup == "word":
+            word = match.group().upper()
+            if word == "WHERE" and depth == 0 and previous == "}":
+                inserts.append(match.start())
+        if match.lastgroup != "skip":
+            previous = "}" if match.lastgroup == "close" else match.group().upper()
+    for position in reversed(inserts):
+        text = f"{text[:position]}{' '.join(clauses)} {text[position:]}"
+    return text
 
 
 def _field(node: CompValue, key: str) -> object:

@@ -29,16 +29,17 @@ def update_endpoint() -> Response:
         raise ApiError(error.status, str(error)) from error
     except (QueryParseError, QueryRefused) as error:
         raise ApiError(400, str(error)) from error
-    if operation.using_graphs is not None or operation.using_named_graphs is not None:
-        if inspected.names_dataset:
-            raise ApiError(
-                400, "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH"
-            )
-        raise ApiError(
-            501, "using-graph-uri / using-named-graph-uri are not supported yet: write USING in the update"
-        )
+    protocol_dataset = operation.using_graphs is not None or operation.using_named_graphs is not None
+    if protocol_dataset and inspected.names_dataset:
+        raise ApiError(400, "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH")
     try:
-        result = apply_update(get_store(), inspected, actor=f"token:{token.name}")
+        result = apply_update(
+            get_store(),
+            inspected,
+            f"token:{token.name}",
+            operation.using_graphs,
+            operation.using_named_graphs,
+        )
     except (QuerySyntaxError, UpdateError) as error:
         raise ApiError(400, f"the update failed and changed nothing: {error}") from error
     except StoreError as error:

@@ -10,7 +10,7 @@ import pytest
 
 from bd4m_kg.changes import recover
 from bd4m_kg.server import create_app
-from bd4m_kg.store import QueryRequest
+from bd4m_kg.store import QueryRequest, UpdateDataset
 from bd4m_kg.tokens import create_token, revoke_token
 from bd4m_kg.updates import inspect_update
 from conftest import OxigraphServer
@@ -132,7 +132,7 @@ def test_protocol_errors(client, admin):
 def test_an_update_cut_off_after_the_store_committed_is_committed_on_recovery(store):
     update = inspect_update(INSERT)
     generation = store.state.begin("test", "cut off", {GRAPH: "updated"}, journal={})
-    store.run_update(update.text, generation)  # the writer stops here: the store has it, the log does not
+    store.run_update(update.text, generation, UpdateDataset())  # the writer stops here: the store has it
     assert store.state.pending() is not None
     with store.state.writer_lock():
         assert recover(store)
@@ -147,3 +147,18 @@ def test_an_update_cut_off_before_the_store_committed_is_abandoned(store):
         assert recover(store)
     assert store.generation == 1 and store.state.pending() is None and dump(store) == before
     assert store.query(QueryRequest(f"ASK {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")).read().endswith(b"false}")
+
+
+def test_using_graph_uri_is_the_dataset_of_the_where_clause(client, store, admin):
+    iom = "https://w3id.org/bd4m/graph/organisation/iom"
+    copy = f"INSERT {{ GRAPH <{GRAPH}> {{ <{THING}> <{LABEL}> ?label }} }} WHERE {{ ?s <{LABEL}> ?label }}"
+    without = client.post("/update", data=copy, content_type=DIRECT, headers=admin)
+    assert without.status_code == 200 and labels(store) == []  # the stored default graph is empty
+    response = client.post(
+        f"/update?{urlencode({'using-graph-uri': iom})}", data=copy, content_type=DIRECT, headers=admin
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert labels(store) == ["International Organization for Migration"]
+    form = {"update": f"DELETE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"}
+    named = client.post("/update", data={**form, "using-named-graph-uri": GRAPH}, headers=admin)
+    assert named.status_code == 200 and labels(store) == []

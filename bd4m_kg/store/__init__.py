@@ -51,6 +51,20 @@ class QueryRequest:
     cap: int | None = None  # at most this many rows (or triples), the answer saying when it was cut
 
 
+@dataclass(frozen=True)
+class UpdateDataset:
+    """What an update's WHERE clauses read.
+
+    ``in_text``: the update has USING, USING NAMED or WITH; ``using`` / ``using_named``: the
+    Protocol's using-graph-uri / using-named-graph-uri. With neither, the default graph is empty
+    on every kind of store.
+    """
+
+    in_text: bool = False
+    using: tuple[str, ...] = ()
+    using_named: tuple[str, ...] = ()
+
+
 @dataclass
 class Answer:
     """A query's answer: its kind, its media type, and its bytes as they are produced."""
@@ -112,7 +126,7 @@ class Store(ABC):
         """Replace the staged graphs and drop ``drop`` in one atomic transaction (called by apply_change)."""
 
     @abstractmethod
-    def run_update(self, update: str, generation: int) -> None:
+    def run_update(self, update: str, generation: int, dataset: UpdateDataset) -> None:
         """Run a checked SPARQL Update as one transaction that also records ``generation`` in the store."""
 
     @abstractmethod

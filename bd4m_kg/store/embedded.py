@@ -21,10 +21,19 @@ from typing import IO
 import pyoxigraph as ox
 
 from bd4m_kg.staging import Staging
-from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, Store, StoreError, UpdateError
+from bd4m_kg.store import (
+    Answer,
+    QueryRequest,
+    QuerySyntaxError,
+    Store,
+    StoreError,
+    UpdateDataset,
+    UpdateError,
+)
 from bd4m_kg.store.readers import ReaderPool
 from bd4m_kg.store.state import ChangeRecord, StoreState
 from bd4m_kg.store.update_text import generation_check, with_generation, write_update
+from bd4m_kg.updates import with_using
 
 KEEP_SNAPSHOTS = 3
 DISK_STAGING_BYTES = 16 * 1024 * 1024  # input this big is staged on disk, ready to be swapped in
@@ -85,8 +94,14 @@ class EmbeddedStore(Store):
         else:
             self._swap_in(staging, drop, generation)
 
-    def run_update(self, update: str, generation: int) -> None:
-        """Run a checked update with its generation marker in one ``Store.update()``."""
+    def run_update(self, update: str, generation: int, dataset: UpdateDataset) -> None:
+        """Run a checked update with its generation marker in one ``Store.update()``.
+
+        Its WHERE clauses read the stored default graph, which is empty, unless it names graphs;
+        the Protocol's using-graph-uri become USING clauses.
+        """
+        if dataset.using or dataset.using_named:
+            update = with_using(update, dataset.using, dataset.using_named)
         self.state.update_journal(generation, {"strategy": "marked-update"})
         try:
             self.live().update(with_generation(update, self.base, generation))

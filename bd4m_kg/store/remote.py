@@ -31,6 +31,7 @@ from bd4m_kg.store import (
     QueryTimeout,
     Store,
     StoreError,
+    UpdateDataset,
     UpdateError,
 )
 from bd4m_kg.store.state import ChangeRecord, StoreState
@@ -148,12 +149,25 @@ class RemoteStore(Store):
                 f"the SPARQL server refused the change ({response.status_code}): {response.text[:500]}"
             )
 
-    def run_update(self, update: str, generation: int) -> None:
-        """Send a checked update with its generation marker as one request (atomic on Oxigraph)."""
+    def run_update(self, update: str, generation: int, dataset: UpdateDataset) -> None:
+        """Send a checked update with its generation marker as one request (atomic on Oxigraph).
+
+        The dataset travels as using-graph-uri parameters. Unless the update names graphs, its
+        WHERE clauses read an empty default graph, as on the embedded store (the server would read
+        the union). Oxigraph server with --union-default-graph refuses USING written in an update.
+        """
+        if dataset.using or dataset.using_named:
+            params = {
+                "using-graph-uri": list(dataset.using),
+                "using-named-graph-uri": list(dataset.using_named),
+            }
+        else:
+            params = {} if dataset.in_text else {"using-graph-uri": [EMPTY_GRAPH]}
         self.state.update_journal(generation, {"strategy": "marked-update"})
         try:
             response = self.http.post(
                 f"{self.location}/update",
+                params=params,
                 data=with_generation(update, self.base, generation).encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update"},
                 timeout=(CONNECT_TIMEOUT, WRITE_TIMEOUT),
