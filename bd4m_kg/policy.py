@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pyparsing import ParseException
@@ -55,8 +56,12 @@ class InspectedQuery:
         return self.form in {"CONSTRUCT", "DESCRIBE"}
 
 
+@functools.lru_cache(maxsize=2048)
 def inspect_query(text: str, allow_service: bool = False) -> InspectedQuery:
-    """Parse a query, refuse what the policy forbids, and say what kind of answer it gives."""
+    """Parse a query, refuse what the policy forbids, and say what kind of answer it gives.
+
+    Verdicts are remembered for the last 2,048 query texts (parsing costs milliseconds).
+    """
     try:
         query = translateQuery(parseQuery(text))
     except ParseException as error:
