@@ -94,16 +94,16 @@ def rdf_format_for_path(path: Path) -> RdfFormat:
 
 def rdf_format_for_media_type(media_type: str) -> RdfFormat | None:
     """The RDF format for a media type (parameters such as ``charset`` are ignored), or None."""
-    essence = _essence(media_type)
-    return next((f for f in RDF_FORMATS.values() if _essence(f.media_type) == essence), None)
+    wanted = essence(media_type)
+    return next((f for f in RDF_FORMATS.values() if essence(f.media_type) == wanted), None)
 
 
 def result_format_for_media_type(media_type: str) -> ResultFormat | None:
     """The query-results format for a media type (parameters are ignored), or None."""
-    essence = _essence(media_type)
-    return next((f for f in RESULT_FORMATS.values() if _essence(f.media_type) == essence), None)
+    wanted = essence(media_type)
+    return next((f for f in RESULT_FORMATS.values() if essence(f.media_type) == wanted), None)
 
 
-def _essence(media_type: str) -> str:
-    """``text/csv; charset=utf-8`` → ``text/csv``."""
+def essence(media_type: str) -> str:
+    """A media type without its parameters: ``text/csv; charset=utf-8`` → ``text/csv``."""
     return media_type.split(";", 1)[0].strip().lower()

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS, essence
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,11 @@ class NotAcceptable(ValueError):
         self.offered = [o.media_type for o in offered]
 
 
-def _essence(media_type: str) -> str:
-    return media_type.split(";", 1)[0].strip().lower()
-
-
 def _offers(
     table: dict, aliases: dict[str, tuple[str, ...]], names: dict[str, tuple[str, ...]]
 ) -> tuple[Offer, ...]:
     return tuple(
-        Offer(short, f.media_type, (_essence(f.media_type), *aliases.get(short, ())), names.get(short, ()))
+        Offer(short, f.media_type, (essence(f.media_type), *aliases.get(short, ())), names.get(short, ()))
         for short, f in table.items()
     )
 
@@ -132,23 +128,3 @@ def _quality(ranges: list[tuple[str, float]], media_type: str) -> tuple[float, i
         if qualities:
             return max(qualities), specificity
     return 0.0, 0
-
-
-def _quality(ranges: list[tuple[str, float]], media_type: str) -> tuple[float, int]:
-    """The quality Accept gives a media type, from its most specific matching range (RFC 9110 12.5.1)."""
-    kind = media_type.split("/")[0]
-    for specificity, wanted in ((2, media_type), (1, f"{kind}/*"), (0, "*/*")):
-        qualities = [quality for value, quality in ranges if value == wanted]
-        if qualities:
-            return max(qualities), specificity
-    return 0.0, 0
-
-
-def _without_parameters(accept: str) -> str:
-    """Drop media-type parameters other than ``q`` (``charset``, ``profile``) so matching ignores them."""
-    ranges = []
-    for part in accept.split(","):
-        essence, *parameters = (p.strip() for p in part.split(";"))
-        kept = [p for p in parameters if p.lower().startswith("q=")]
-        ranges.append("; ".join([essence, *kept]))
-    return ", ".join(ranges)

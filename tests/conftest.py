@@ -23,15 +23,28 @@ from bd4m_kg.validation import project_context, project_shapes
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def require_tool(names: tuple[str, ...], message: str) -> str:
+    """The first of ``names`` on PATH; skip the test without it (fail on CI, which installs it)."""
+    for name in names:
+        if found := shutil.which(name):
+            return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_java() -> str:
-    """The java executable; skip (or fail on CI) when there is none."""
-    java = shutil.which("java")
-    if java is None:
-        message = "Java is not installed: the HermiT check needs a JRE (./dev test installs one)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return java
+    """The java executable for the HermiT check."""
+    return require_tool(
+        ("java",), "Java is not installed: the HermiT check needs a JRE (./dev test installs one)"
+    )
+
+
+def require_chromium() -> str:
+    """Debian's chromium for the page tests."""
+    return require_tool(
+        ("chromium", "chromium-browser"), "Chromium is not installed (./dev test installs it)"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -11,6 +9,7 @@ import pytest
 
 from bd4m_kg.named_queries import load_named_queries
 from bd4m_kg.server import create_app
+from conftest import require_chromium
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
@@ -83,16 +82,6 @@ def test_named_query_errors(client):
     assert unknown.status_code == 400 and "no parameter colour" in unknown.json["error"]
     injection = client.get(f"/queries/projects-with-data-holder?holder={quote('urn:x> } UNION { ?s ?p ?o')}")
     assert injection.status_code == 400 and "must be an IRI" in injection.json["error"]
-
-
-def require_chromium() -> str:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        message = "Chromium is not installed (./dev test installs Debian's chromium on CI)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return chromium
 
 
 def test_in_chromium_load_an_example_run_it_and_see_rows(served):
