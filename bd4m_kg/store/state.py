@@ -64,6 +64,7 @@ class StoreState:
         self.folder = folder
         self.path = folder / "state.sqlite"
         self._thread_lock = threading.Lock()
+        self._generation: tuple[tuple[tuple[int, int], ...], int] | None = None
         with self.connection() as db:
             db.executescript(_SCHEMA)
 
@@ -92,10 +93,27 @@ class StoreState:
 
     @property
     def generation(self) -> int:
-        """The number of the last committed change (0 for a store never written)."""
-        with self.connection() as db:
-            row = db.execute("SELECT max(generation) FROM changes WHERE status = 'committed'").fetchone()
-        return row[0] or 0
+        """The number of the last committed change (0 for a store never written).
+
+        Read again only when the SQLite files changed (any process's commit changes them), so
+        asking on every query costs two ``stat`` calls rather than a database round trip.
+        """
+        key = self._files_signature()
+        if self._generation is None or self._generation[0] != key:
+            with self.connection() as db:
+                row = db.execute("SELECT max(generation) FROM changes WHERE status = 'committed'").fetchone()
+            self._generation = (key, row[0] or 0)
+        return self._generation[1]
+
+    def _files_signature(self) -> tuple[tuple[int, int], ...]:
+        signature = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                status = path.stat()
+            except FileNotFoundError:
+                continue
+            signature.append((status.st_mtime_ns, status.st_size))
+        return tuple(signature)
 
     def get(self, key: str) -> str | None:
         """A stored setting of this store, such as the base IRI it was built with."""
