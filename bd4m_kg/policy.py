@@ -70,7 +70,7 @@ def inspect_query(text: str, allow_service: bool = False) -> InspectedQuery:
         raise QueryParseError("the query is nested too deeply to be read") from error
     except Exception as error:  # rdflib raises plain exceptions for semantic errors (e.g. unbound GROUP BY)
         raise QueryParseError(str(error) or type(error).__name__) from error
-    names = _names(query.algebra)
+    names = node_names(query.algebra)
     if "ServiceGraphPattern" in names and not allow_service:
         raise QueryRefused(
             "SERVICE is not allowed here: this endpoint answers from its own graph only and does not "
@@ -84,7 +84,7 @@ def inspect_query(text: str, allow_service: bool = False) -> InspectedQuery:
     )
 
 
-def _names(node: object, found: set[str] | None = None) -> set[str]:
+def node_names(node: object, found: set[str] | None = None) -> set[str]:
     """The names of every algebra / parse-tree node under ``node``."""
     found = set() if found is None else found
     stack = [node]

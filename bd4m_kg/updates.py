@@ -21,7 +21,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
-from bd4m_kg.policy import QueryParseError, QueryRefused
+from bd4m_kg.policy import QueryParseError, QueryRefused, node_names
 
 DEFAULT_GRAPH_REFUSED = (
     "writes to the default graph are refused: every triple belongs to a record's graph. "
@@ -56,6 +56,8 @@ def inspect_update(text: str, allow_load: bool = False) -> InspectedUpdate:
             raise QueryRefused(
                 "LOAD is not allowed here: the server does not fetch URLs. Send the data itself."
             )
+        if "ServiceGraphPattern" in node_names(operation):
+            raise QueryRefused("SERVICE is not allowed here: the server does not query other endpoints.")
         written, everything = _writes(operation)
         targets |= written
         all_graphs |= everything

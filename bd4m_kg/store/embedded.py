@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import IO
@@ -48,6 +49,7 @@ class EmbeddedStore(Store):
         self.state = StoreState(self.folder)
         self.pool = ReaderPool(readers)
         self._live: ox.Store | None = None
+        self._snapshot_lock = threading.Lock()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -79,7 +81,6 @@ class EmbeddedStore(Store):
                     f"cannot open the store at {self.folder} for writing: {error}. Another process "
                     "(a running `bd4m-kg serve`?) holds it: stop that process, or send the change to it."
                 ) from error
-            remove_abandoned_stagings(self.folder)
         return self._live
 
     def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
@@ -115,7 +116,6 @@ class EmbeddedStore(Store):
             self.live().update(journal.read_text(encoding="utf-8"))
         except (SyntaxError, RuntimeError, ValueError) as error:
             raise StoreError(f"the store refused the change: {error}") from error
-        journal.unlink()
 
     def _swap_in(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
         """Complete the staged store with the graphs it does not replace, then make it the live store."""
@@ -135,13 +135,17 @@ class EmbeddedStore(Store):
         staging.scratch.bulk_extend(q for g in kept for q in live.quads_for_pattern(None, None, None, g))
         staging.scratch.flush()
 
-    def _finish_swap(self, built: Path) -> None:
+    def _finish_swap(self, built: Path) -> bool:
+        """Make the built store live (again safe after a crash at any step); False if it is gone."""
         self._live = None
         live, retired = self.folder / "live", self.folder / "live.retired"
-        if live.exists():
-            live.rename(retired)
-        built.rename(live)
+        shutil.rmtree(retired, ignore_errors=True)  # left over from a swap cut off before its last step
+        if built.exists():
+            if live.exists():
+                live.rename(retired)
+            built.rename(live)
         shutil.rmtree(retired, ignore_errors=True)
+        return live.exists()
 
     def staging(self, size_hint: int = 0) -> Staging:
         """A scratch store for a change of about ``size_hint`` bytes.
@@ -156,36 +160,36 @@ class EmbeddedStore(Store):
 
     def recover(self, pending: ChangeRecord | None) -> bool:
         """Replay a journaled update, finish a built swap, or discard a half-built one."""
-        remove_abandoned_stagings(self.folder)
         journal = pending.journal if pending else {}
+        finished = False
         if pending is not None and journal.get("strategy") == "marked-update":
-            return bool(self.live().query(generation_check(self.base, pending.generation)))
-        if journal.get("strategy") == "update" and Path(journal["file"]).exists():
+            finished = bool(self.live().query(generation_check(self.base, pending.generation)))
+        elif journal.get("strategy") == "update" and Path(journal["file"]).exists():
             self._run_update(Path(journal["file"]))
-            return True
-        if (
-            journal.get("strategy") == "swap"
-            and journal.get("phase") == "built"
-            and Path(journal["folder"]).exists()
-        ):
-            self._finish_swap(Path(journal["folder"]))
-            return True
-        return False
+            finished = True
+        elif journal.get("strategy") == "swap" and journal.get("phase") == "built":
+            finished = self._finish_swap(Path(journal["folder"]))
+        remove_abandoned_stagings(self.folder)
+        return finished
 
     def after_commit(self, generation: int) -> None:
-        """Take the read snapshot of the new generation and prune old ones no reader needs."""
+        """Take the read snapshot of the new generation, prune old ones, drop the change's journal."""
         self._take_snapshot(generation)
         snapshots = sorted((self.folder / "snapshots").iterdir(), key=lambda p: int(p.name))
         for old in snapshots[:-KEEP_SNAPSHOTS]:
             shutil.rmtree(old, ignore_errors=True)
+        for done in (self.folder / "journal").glob(f"{generation}.*"):
+            done.unlink()
 
     def _take_snapshot(self, generation: int) -> None:
+        """Checkpoint the live store for readers, once per generation (a query may ask first)."""
         target = self.folder / "snapshots" / str(generation)
-        target.parent.mkdir(exist_ok=True)
-        if target.exists():
-            shutil.rmtree(target)
-        self.live().flush()
-        self.live().backup(str(target))
+        with self._snapshot_lock:
+            if target.exists():
+                return
+            target.parent.mkdir(exist_ok=True)
+            self.live().flush()
+            self.live().backup(str(target))
 
     def close(self) -> None:
         """Stop the readers and release the live store."""

@@ -129,9 +129,12 @@ class RemoteStore(Store):
         self._send(steps[0], "update", "application/sparql-update")
         if len(steps) == 2:
             self._send(steps[1], "store", "application/n-quads")
-        for step in steps:
-            step.unlink()
         return True
+
+    def after_commit(self, generation: int) -> None:
+        """Drop the committed change's journal."""
+        for done in (self.state.folder / "journal").glob(f"{generation}.*"):
+            done.unlink()
 
     def _send(self, body_file: Path, endpoint: str, media_type: str) -> None:
         with body_file.open("rb") as body:
@@ -152,17 +155,12 @@ class RemoteStore(Store):
     def run_update(self, update: str, generation: int, dataset: UpdateDataset) -> None:
         """Send a checked update with its generation marker as one request (atomic on Oxigraph).
 
-        The dataset travels as using-graph-uri parameters. Unless the update names graphs, its
-        WHERE clauses read an empty default graph, as on the embedded store (the server would read
-        the union). Oxigraph server with --union-default-graph refuses USING written in an update.
+        The Protocol's using-graph-uri travel as parameters. Known difference: without them, the
+        server's WHERE clauses read the union of all graphs as default graph (the embedded store
+        reads its empty stored default graph), and the server refuses USING written in an update
+        when it runs with --union-default-graph.
         """
-        if dataset.using or dataset.using_named:
-            params = {
-                "using-graph-uri": list(dataset.using),
-                "using-named-graph-uri": list(dataset.using_named),
-            }
-        else:
-            params = {} if dataset.in_text else {"using-graph-uri": [EMPTY_GRAPH]}
+        params = {"using-graph-uri": list(dataset.using), "using-named-graph-uri": list(dataset.using_named)}
         self.state.update_journal(generation, {"strategy": "marked-update"})
         try:
             response = self.http.post(

@@ -45,7 +45,7 @@ def with_generation(update: str, base: str, generation: int) -> str:
     number = ox.Literal(str(generation), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
     return (
         f"{update.rstrip().rstrip(';')}\n;\n"
-        f"DELETE WHERE {{ GRAPH {graph} {{ {dataset} {version} ?generation }} }} ;\n"
+        f"DROP SILENT GRAPH {graph} ;\n"  # not DELETE WHERE: it would read the update's dataset
         f"INSERT DATA {{ GRAPH {graph} {{ {dataset} {version} {number} }} }}\n"
     )
 
