@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bd4m_kg.layout import KnowledgeFile
 from bd4m_kg.staging import Staging, StagingError
-from bd4m_kg.store import Store, UpdateDataset
+from bd4m_kg.store import Store, UpdateDataset, WriteInterrupted
 from bd4m_kg.store.update_text import metadata_graph
 from bd4m_kg.updates import InspectedUpdate, describe_targets
 
@@ -49,6 +49,8 @@ def apply_change(
         generation = store.state.begin(actor, summary, graphs, journal={})
         try:
             store.write(staging, dropped, generation)
+        except WriteInterrupted:
+            raise  # outcome unknown: left pending for recover()
         except BaseException:
             store.state.abandon(generation)
             raise
@@ -99,16 +101,18 @@ def apply_update(
     writer stopped half-way is resolved by asking the store (an update is not replayed twice).
     ``using`` / ``using_named`` are the Protocol's using-graph-uri / using-named-graph-uri.
     """
-    targets = set(store.graph_names()) if update.all_graphs else set(update.targets)
-    graphs = dict.fromkeys(sorted(targets | {metadata_graph(store.base)}), "updated")
     with store.state.writer_lock():
         recover(store)
+        targets = set(store.graph_names()) if update.all_graphs else set(update.targets)
+        graphs = dict.fromkeys(sorted(targets | {metadata_graph(store.base)}), "updated")
         generation = store.state.begin(
             actor, f"SPARQL Update of {describe_targets(targets)}", graphs, journal={}
         )
         try:
             dataset = UpdateDataset(update.names_dataset, tuple(using or ()), tuple(using_named or ()))
             store.run_update(update.text, generation, dataset)
+        except WriteInterrupted:
+            raise  # outcome unknown: left pending for recover()
         except BaseException:
             store.state.abandon(generation)
             raise

@@ -56,12 +56,11 @@ def read_graph(store: Store, graph: str | None, graph_format: str, deadline: flo
 def write_graph(
     store: Store, graph: str, uploads: Sequence[Upload], actor: str, merge: bool
 ) -> tuple[ChangeResult, bool]:
-    """Replace (PUT) or add to (POST, ``merge``) a named graph; True when the graph is new."""
-    existed = graph_exists(store, graph)
+    """Replace (PUT) or add to (POST, ``merge``) a named graph; True when the graph is new.
+
+    The graph is read and written under the writer lock, so concurrent POSTs add up.
+    """
     with store.staging() as staging:
-        if merge and existed:
-            current = read_graph(store, graph, "nt", deadline=60).read()
-            staging.add_bytes(current, ox.RdfFormat.N_TRIPLES, graph, graph=graph)
         for upload in uploads:
             try:
                 staging.add_bytes(upload.data, upload.format, upload.name, graph=graph)
@@ -70,11 +69,14 @@ def write_graph(
         others = [g for g in staging.graphs() if g != graph]
         if others:
             raise GraphWriteError(f"the body names other graphs ({', '.join(others[:3])}): send triples only")
-        verb = "add to" if merge else "replace"
-        if not staging.graphs():
-            result = apply_change(store, staging, actor, f"Graph Store: empty {graph}", drop=[graph])
-        else:
-            result = apply_change(store, staging, actor, f"Graph Store: {verb} {graph}")
+        with store.state.writer_lock():
+            existed = graph_exists(store, graph)
+            if merge and existed:
+                current = read_graph(store, graph, "nt", deadline=60).read()
+                staging.add_bytes(current, ox.RdfFormat.N_TRIPLES, graph, graph=graph)
+            summary = f"Graph Store: {'add to' if merge else 'replace'} {graph}"
+            drop = [] if staging.graphs() else [graph]  # an empty body empties the graph
+            result = apply_change(store, staging, actor, summary, drop=drop)
     return result, not existed
 
 

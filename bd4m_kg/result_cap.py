@@ -63,6 +63,11 @@ class LineCap:
         return bytes(self.buffer[:end]) if self.count >= self.limit else bytes(self.buffer)
 
 
+def line_cap(kind: str, cap: int) -> LineCap:
+    """The line counter for an answer of this kind: results have a header line, graphs none."""
+    return LineCap(cap + (0 if kind == "graph" else 1))
+
+
 def line_format(kind: str) -> ox.QueryResultsFormat | ox.RdfFormat:
     """The one-line-per-item format a capped answer of this kind is counted in."""
     return ox.RdfFormat.N_TRIPLES if kind == "graph" else ox.QueryResultsFormat.TSV

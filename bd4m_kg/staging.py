@@ -61,7 +61,6 @@ class Staging:
         if folder is not None and folder.exists():
             shutil.rmtree(folder)
         self.store: ox.Store | None = ox.Store(str(folder)) if folder else ox.Store()
-        self.sources: list[str] = []
         self._graphs: list[str] | None = None
 
     @property
@@ -88,7 +87,6 @@ class Staging:
             raise StagingError(f"{path}: {error}") from error
         except OSError as error:
             raise StagingError(f"{path}: cannot read it ({error.strerror or error})") from error
-        self.sources.append(str(path))
 
     def add_bytes(self, data: bytes, rdf_format: ox.RdfFormat, name: str, graph: str | None = None) -> None:
         """Parse RDF held in memory (an upload, a test fixture) into the scratch store."""
@@ -97,7 +95,6 @@ class Staging:
             self.scratch.bulk_load(input=data, format=rdf_format, to_graph=target)
         except SyntaxError as error:
             raise StagingError(f"{name}: {error}") from error
-        self.sources.append(name)
 
     def place_records(self) -> None:
         """Move triples of the default graph into their records' graphs; refuse any that have none."""

@@ -27,7 +27,7 @@ from bd4m_kg.server.auth import require
 from bd4m_kg.server.errors import ApiError
 from bd4m_kg.server.sparql import negotiate_offer, read_ahead, request_deadline, respond
 from bd4m_kg.server.store import get_store
-from bd4m_kg.store import QueryTimeout, StoreError
+from bd4m_kg.store import QueryTimeout, StoreError, WriteInterrupted
 
 graph_store = Blueprint("graph_store", __name__)
 
@@ -39,9 +39,10 @@ def target_graph() -> str | None:
         raise ApiError(400, "name exactly one graph: ?graph=<absolute IRI> or ?default")
     if default:
         return None
-    if not graph[0].startswith(("http://", "https://", "urn:")):
-        raise ApiError(400, f"?graph= must be an absolute IRI, not {graph[0]!r}")
-    return graph[0]
+    try:
+        return ox.NamedNode(graph[0]).value
+    except ValueError as error:
+        raise ApiError(400, f"?graph= must be an absolute IRI, not {graph[0]!r}") from error
 
 
 @graph_store.get("/graph-store")
@@ -72,6 +73,8 @@ def put_or_post_graph() -> tuple[Response, int] | Response:
         )
     except GraphWriteError as error:
         raise ApiError(400, f"{error}; nothing was written") from error
+    except WriteInterrupted as error:
+        raise ApiError(503, f"{error}", {"Retry-After": "5"}) from error
     except StoreError as error:
         raise ApiError(500, f"the store failed; nothing was written: {error}") from error
     return Response(status=201 if created else 204)

@@ -10,7 +10,7 @@ from bd4m_kg.protocol import ProtocolError, read_update_request
 from bd4m_kg.server.auth import require
 from bd4m_kg.server.errors import ApiError
 from bd4m_kg.server.store import get_store
-from bd4m_kg.store import QuerySyntaxError, StoreError, UpdateError
+from bd4m_kg.store import QuerySyntaxError, StoreError, UpdateError, WriteInterrupted
 from bd4m_kg.updates import inspect_update
 
 updates = Blueprint("updates", __name__)
@@ -42,6 +42,8 @@ def update_endpoint() -> Response:
         )
     except (QuerySyntaxError, UpdateError) as error:
         raise ApiError(400, f"the update failed and changed nothing: {error}") from error
+    except WriteInterrupted as error:
+        raise ApiError(503, f"{error}", {"Retry-After": "5"}) from error
     except StoreError as error:
         raise ApiError(500, f"the store failed; nothing changed: {error}") from error
     return jsonify(ok=True, status=200, generation=result.generation, graphs=list(result.replaced))

@@ -25,6 +25,13 @@ class StoreError(OSError):
     """The store cannot be reached, opened or written; the message says what to do."""
 
 
+class WriteInterrupted(StoreError):
+    """A write cut off with its outcome unknown (or half done).
+
+    The change stays pending, and the next writer finishes it before anything else.
+    """
+
+
 class QuerySyntaxError(ValueError):
     """A query the engine cannot parse; the message gives the position."""
 
@@ -35,6 +42,11 @@ class UpdateError(ValueError):
 
 class QueryTimeout(TimeoutError):
     """A query that did not finish before its deadline; it was stopped."""
+
+    def __init__(
+        self, message: str = "the query did not finish within its time limit and was stopped"
+    ) -> None:
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

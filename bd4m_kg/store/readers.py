@@ -19,7 +19,7 @@ from multiprocessing.process import BaseProcess
 import pyoxigraph as ox
 
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
-from bd4m_kg.result_cap import CapReached, LineCap, convert, line_format
+from bd4m_kg.result_cap import CapReached, convert, line_cap, line_format
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 
 CHUNK_SIZE = 64 * 1024
@@ -66,7 +66,7 @@ def _answer(store: ox.Store, request: QueryRequest, connection: Connection) -> N
         connection.send(("head", kind, chosen.media_type, False))
         result.serialize(writer, chosen.format)  # type: ignore[arg-type]
     else:
-        counted = LineCap(request.cap + (0 if kind == "graph" else 1))
+        counted = line_cap(kind, request.cap)
         with contextlib.suppress(CapReached):
             result.serialize(counted, line_format(kind))  # type: ignore[arg-type]
         connection.send(("head", kind, chosen.media_type, counted.full))
@@ -104,7 +104,7 @@ class _Reader:
         remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
         if not self.connection.poll(remaining):
             self.kill()
-            raise QueryTimeout("the query did not finish within its time limit and was stopped")
+            raise QueryTimeout()
         try:
             return self.connection.recv()
         except (EOFError, OSError) as error:
@@ -147,6 +147,9 @@ class ReaderPool:
         try:
             reader.connection.send((snapshot, request))
             head = reader.receive(deadline)
+        except (BrokenPipeError, ConnectionResetError) as error:  # the reader died while idle
+            self.discard(reader)
+            raise StoreError("a query process ended unexpectedly; try again") from error
         except BaseException:
             self.discard(reader)
             raise

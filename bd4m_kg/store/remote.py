@@ -22,7 +22,7 @@ import requests
 from rdflib.plugins.sparql.parser import parseQuery
 
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat
-from bd4m_kg.result_cap import CapReached, LineCap, convert
+from bd4m_kg.result_cap import CapReached, convert, line_cap
 from bd4m_kg.staging import Staging
 from bd4m_kg.store import (
     Answer,
@@ -33,6 +33,7 @@ from bd4m_kg.store import (
     StoreError,
     UpdateDataset,
     UpdateError,
+    WriteInterrupted,
 )
 from bd4m_kg.store.state import ChangeRecord, StoreState
 from bd4m_kg.store.update_text import generation_check, with_generation, write_update
@@ -81,7 +82,7 @@ class RemoteStore(Store):
                 timeout=(CONNECT_TIMEOUT, deadline),
             )
         except requests.Timeout as error:
-            raise QueryTimeout("the query did not finish within its time limit and was stopped") from error
+            raise QueryTimeout() from error
         except requests.RequestException as error:
             raise StoreError(f"cannot reach the SPARQL server at {self.location}: {error}") from error
         if response.status_code == 400:
@@ -128,7 +129,10 @@ class RemoteStore(Store):
             return False
         self._send(steps[0], "update", "application/sparql-update")
         if len(steps) == 2:
-            self._send(steps[1], "store", "application/n-quads")
+            try:
+                self._send(steps[1], "store", "application/n-quads")
+            except StoreError as error:  # the graphs are dropped already: finish before anything else
+                raise WriteInterrupted(f"{error}; the change stays pending and is finished next") from error
         return True
 
     def after_commit(self, generation: int) -> None:
@@ -146,7 +150,7 @@ class RemoteStore(Store):
                     timeout=(CONNECT_TIMEOUT, WRITE_TIMEOUT),
                 )
             except requests.RequestException as error:
-                raise StoreError(f"cannot reach the SPARQL server at {self.location}: {error}") from error
+                raise _write_error(self.location, error) from error
         if response.status_code >= 300:
             raise StoreError(
                 f"the SPARQL server refused the change ({response.status_code}): {response.text[:500]}"
@@ -171,7 +175,7 @@ class RemoteStore(Store):
                 timeout=(CONNECT_TIMEOUT, WRITE_TIMEOUT),
             )
         except requests.RequestException as error:
-            raise StoreError(f"cannot reach the SPARQL server at {self.location}: {error}") from error
+            raise _write_error(self.location, error) from error
         if response.status_code == 400:
             raise QuerySyntaxError(response.text.strip())
         if response.status_code >= 300:
@@ -210,6 +214,13 @@ class RemoteStore(Store):
         self.http.close()
 
 
+def _write_error(location: str, error: requests.RequestException) -> StoreError:
+    """A refused connection wrote nothing; any other failure leaves the outcome unknown."""
+    if isinstance(error, requests.ConnectionError) and "NewConnectionError" in repr(error):
+        return StoreError(f"cannot reach the SPARQL server at {location}: {error}")
+    return WriteInterrupted(f"the SPARQL server at {location} stopped answering during a change: {error}")
+
+
 def _protocol_form(request: QueryRequest) -> list[tuple[str, str]]:
     """The SPARQL Protocol form: query, dataset parameters, and substitutions as a trailing VALUES."""
     query = request.query
@@ -238,7 +249,7 @@ def _capped(
     kind: str, response: requests.Response, until: float | None, cap: int, chosen: RdfFormat | ResultFormat
 ) -> Answer:
     """Read a TSV or N-Triples answer one line past ``cap``, then close it and convert what was kept."""
-    counted = LineCap(cap + (0 if kind == "graph" else 1))
+    counted = line_cap(kind, cap)
     with contextlib.suppress(CapReached):
         for chunk in _chunks(response, until):
             counted.write(chunk)
@@ -254,7 +265,7 @@ def _chunks(response: requests.Response, until: float | None) -> Iterator[bytes]
         try:
             for chunk in response.iter_content(CHUNK_SIZE):
                 if until is not None and time.monotonic() > until:
-                    raise QueryTimeout("the query did not finish within its time limit and was stopped")
+                    raise QueryTimeout()
                 yield chunk
         except requests.Timeout as error:
-            raise QueryTimeout("the query did not finish within its time limit and was stopped") from error
+            raise QueryTimeout() from error

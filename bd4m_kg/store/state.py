@@ -64,6 +64,7 @@ class StoreState:
         self.folder = folder
         self.path = folder / "state.sqlite"
         self._thread_lock = threading.Lock()
+        self._holder: int | None = None
         self._generation: tuple[tuple[tuple[int, int], ...], int] | None = None
         with self.connection() as db:
             db.executescript(_SCHEMA)
@@ -83,12 +84,20 @@ class StoreState:
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
-        """Hold the one writer lock of this store (across threads and processes) while changing it."""
+        """Hold the one writer lock of this store (across threads and processes) while changing it.
+
+        A thread already holding it may take it again (read-then-write changes hold it around both).
+        """
+        if self._holder == threading.get_ident():
+            yield
+            return
         with self._thread_lock, open(self.folder / "writer.lock", "w") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
+            self._holder = threading.get_ident()
             try:
                 yield
             finally:
+                self._holder = None
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     @property
