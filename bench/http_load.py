@@ -212,6 +212,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--no-rdflib", action="store_true", help="Leave rdflib-endpoint out.")
+    parser.add_argument(
+        "--settle", type=float, default=10.0, help="Seconds between cells, for abandoned queries to end."
+    )
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -237,17 +240,11 @@ def measure(size: int, started: list, projects: list[str], arguments: argparse.N
     for workload, (accept, runs) in workloads("", projects).items():
         for run in runs:
             for connections in arguments.connections:
-                results = {
-                    name: wrk(
-                        base,
-                        workloads(path, projects)[workload][1][run],
-                        accept,
-                        connections,
-                        arguments.seconds,
-                        work,
-                    )
-                    for name, base, path, _ in started
-                }
+                results = {}
+                for name, base, path, _ in started:
+                    paths = workloads(path, projects)[workload][1][run]
+                    results[name] = wrk(base, paths, accept, connections, arguments.seconds, work)
+                    time.sleep(arguments.settle)  # queries wrk abandoned finish before the next cell
                 for name, result in results.items():
                     ratio = result.requests_per_second / results["oxigraph"].requests_per_second
                     print(
