@@ -8,7 +8,7 @@ A change that fails leaves the store as it was and the generation unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,17 +46,28 @@ def apply_change(
     triples = len(staging)
     with store.state.writer_lock():
         recover(store)
-        generation = store.state.begin(actor, summary, graphs, journal={})
-        try:
-            store.write(staging, dropped, generation)
-        except WriteInterrupted:
-            raise  # outcome unknown: left pending for recover()
-        except BaseException:
-            store.state.abandon(generation)
-            raise
-        store.state.commit(generation)
-        store.after_commit(generation)
+        generation = _commit(store, actor, summary, graphs, lambda gen: store.write(staging, dropped, gen))
     return ChangeResult(generation, tuple(replaced), tuple(sorted(dropped)), triples)
+
+
+def _commit(
+    store: Store, actor: str, summary: str, graphs: dict[str, str], write: Callable[[int], None]
+) -> int:
+    """Journal a change as pending, write it, then commit it (or abandon it if nothing was written).
+
+    Call under the writer lock. A write whose outcome is unknown stays pending for :func:`recover`.
+    """
+    generation = store.state.begin(actor, summary, graphs, journal={})
+    try:
+        write(generation)
+    except WriteInterrupted:
+        raise
+    except BaseException:
+        store.state.abandon(generation)
+        raise
+    store.state.commit(generation)
+    store.after_commit(generation)
+    return generation
 
 
 def recover(store: Store) -> bool:
@@ -105,17 +116,9 @@ def apply_update(
         recover(store)
         targets = set(store.graph_names()) if update.all_graphs else set(update.targets)
         graphs = dict.fromkeys(sorted(targets | {metadata_graph(store.base)}), "updated")
-        generation = store.state.begin(
-            actor, f"SPARQL Update of {describe_targets(targets)}", graphs, journal={}
+        dataset = UpdateDataset(update.names_dataset, tuple(using or ()), tuple(using_named or ()))
+        summary = f"SPARQL Update of {describe_targets(targets)}"
+        generation = _commit(
+            store, actor, summary, graphs, lambda gen: store.run_update(update.text, gen, dataset)
         )
-        try:
-            dataset = UpdateDataset(update.names_dataset, tuple(using or ()), tuple(using_named or ()))
-            store.run_update(update.text, generation, dataset)
-        except WriteInterrupted:
-            raise  # outcome unknown: left pending for recover()
-        except BaseException:
-            store.state.abandon(generation)
-            raise
-        store.state.commit(generation)
-        store.after_commit(generation)
     return ChangeResult(generation, tuple(sorted(targets)), (), 0)
