@@ -45,6 +45,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_DEADLINE", 10.0, "Seconds a query may run before its process is stopped."),
     Setting("RESULT_CAP", 10_000, "Most rows (or triples) a public query answers; a cut answer says so."),
     Setting(
+        "ANSWER_CACHE",
+        64 * 1024 * 1024,
+        "Bytes of complete answers kept in memory for repeated GETs until the next change; 0 turns it off.",
+    ),
+    Setting(
         "UPLOAD_LIMIT", 64 * 1024 * 1024, "Largest request body in bytes; a bigger one is refused with 413."
     ),
 )
@@ -68,7 +73,7 @@ def check_settings(values: Mapping[str, object], allowed: frozenset[str] = froze
     >>> check_settings({"STOER": "x"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    bd4m_kg.config.SettingsError: unknown setting STOER; known: HOME, QUERY_DEADLINE, READERS, ...
+    bd4m_kg.config.SettingsError: unknown setting STOER; known: ANSWER_CACHE, HOME, QUERY_DEADLINE, ...
     """
     unknown = sorted(set(values) - set(DEFAULTS) - allowed)
     if unknown:

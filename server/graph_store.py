@@ -57,7 +57,7 @@ def get_graph() -> Response:
         raise ApiError(404, str(error)) from error
     except QueryTimeout as error:
         raise ApiError(503, str(error)) from error
-    return respond(answer, offer, head, finished)
+    return respond(answer, offer, head, finished, cap=None)
 
 
 @graph_store.route("/graph-store", methods=["PUT", "POST"])

@@ -11,10 +11,19 @@ from flask_cors import CORS
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.metadata import service_description
 from bd4m_kg.negotiation import GRAPH_OFFERS, RESULT_OFFERS, NotAcceptable, Offer, negotiate
-from bd4m_kg.policy import InspectedQuery, QueryParseError, QueryRefused, dataset_of, inspect_query
+from bd4m_kg.policy import (
+    InspectedQuery,
+    QueryParseError,
+    QueryRefused,
+    dataset_of,
+    explain_syntax_error,
+    inspect_query,
+)
 from bd4m_kg.protocol import ProtocolError, read_query_request
+from bd4m_kg.server.auth import require
 from bd4m_kg.server.errors import ApiError, wants_html
 from bd4m_kg.server.pages import current_stats
+from bd4m_kg.server.response_cache import cacheable
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 
@@ -50,28 +59,29 @@ def answer(
     """Check a query against the policy, run it within the deadline and answer in the negotiated format."""
     inspected = inspect(text)
     offer = negotiate_offer(GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS)
+    cap = result_cap()
     query = QueryRequest(
         text,
         results_format=offer.short if not inspected.answers_with_graph else "json",
         graph_format=offer.short if inspected.answers_with_graph else "ttl",
         substitutions=substitutions or {},
-        cap=result_cap(),
+        cap=cap,
         **dataset_of(default_graphs, named_graphs, inspected),
     )
     answer, head, finished = run(query)
-    return respond(answer, offer, head, finished)
+    return respond(answer, offer, head, finished, cap)
 
 
-def respond(answer: Answer, offer: Offer, head: bytes, finished: bool) -> Response:
+def respond(answer: Answer, offer: Offer, head: bytes, finished: bool, cap: int | None) -> Response:
     """The HTTP response for an answer whose start was read: whole when complete, else streamed."""
     headers = {"Vary": "Accept", "Result-Truncated": "true" if answer.truncated else "false"}
-    if answer.kind != "boolean":
-        headers["Result-Cap"] = str(result_cap())
+    if answer.kind != "boolean" and cap is not None:
+        headers["Result-Cap"] = str(cap)
     if finished:
-        return Response(head, content_type=offer.content_type, headers=headers)
+        return cacheable(Response(head, content_type=offer.content_type, headers=headers))
     response = Response(_chain(head, answer.chunks), content_type=offer.content_type, headers=headers)
     response.call_on_close(answer.close)
-    return response
+    return cacheable(response)
 
 
 def inspect(text: str) -> InspectedQuery:
@@ -91,7 +101,8 @@ def run(query: QueryRequest) -> tuple[Answer, bytes, bool]:
         answer = get_store().query(query, deadline=request_deadline())
         head, finished = read_ahead(answer.chunks)
     except QuerySyntaxError as error:
-        raise ApiError(400, f"the query is not valid SPARQL: {error}") from error
+        reason = explain_syntax_error(query.query) or error
+        raise ApiError(400, f"the query is not valid SPARQL: {reason}") from error
     except QueryTimeout as error:
         raise ApiError(
             503, f"{error} ({request_deadline():g} s); narrow the query or ask for fewer rows"
@@ -109,7 +120,7 @@ def describe_service() -> Response:
     body = ox.serialize(
         triples, format=rdf_format, prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
     )
-    return Response(body, content_type=offer.content_type, headers={"Vary": "Accept"})
+    return cacheable(Response(body, content_type=offer.content_type, headers={"Vary": "Accept"}))
 
 
 def negotiate_offer(offers: tuple[Offer, ...]) -> Offer:
@@ -120,8 +131,14 @@ def negotiate_offer(offers: tuple[Offer, ...]) -> Offer:
         raise ApiError(406, str(error), offered=error.offered) from error
 
 
-def result_cap() -> int:
-    """The most rows (or triples) a public answer has."""
+def result_cap() -> int | None:
+    """The most rows (or triples) a public answer has; None for a request with a valid token.
+
+    Any role may stream a whole answer; a wrong or revoked token gets a 401 rather than the cap.
+    """
+    if "Authorization" in request.headers:
+        require("submitter")
+        return None
     return int(current_app.config["RESULT_CAP"])
 
 

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -193,6 +195,26 @@ SERVE_THREADS = 2
 BD4M_KG = shutil.which("bd4m-kg") or str(Path(sys.executable).parent / "bd4m-kg")
 
 
+@contextmanager
+def serving(
+    folder: Path, options: list[str], threads: int = SERVE_THREADS, settings: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``bd4m-kg serve`` with these store options (and ``BD4M_*`` settings) on a free loopback port,
+    as a user starts it; yields its base URL and process and stops it afterwards. Its log is
+    ``folder/serve.log``."""
+    port = free_port()
+    command = [BD4M_KG, "serve", *options, "--port", str(port), "--workers", "2", "--threads", str(threads)]
+    environment = {**os.environ, **{f"BD4M_{k}": v for k, v in (settings or {}).items()}}
+    with (folder / "serve.log").open("w") as log:  # a file, not a pipe: a full pipe would block the server
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, env=environment)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_answering(f"{url}/health", process, "bd4m-kg serve", log=folder / "serve.log")
+            yield url, process
+        finally:
+            stop(process)
+
+
 @pytest.fixture(scope="session", params=STORE_KINDS)
 def served(request, tmp_path_factory):
     """One ``bd4m-kg serve`` per kind of store for the session, started as a user starts it on an
@@ -203,22 +225,25 @@ def served(request, tmp_path_factory):
         oxigraph = OxigraphServer(folder / "oxigraph").start()
         request.addfinalizer(oxigraph.stop)
         options = ["--store", oxigraph.url, "--state", str(folder / "state")]
-    port = free_port()
-    command = [
-        BD4M_KG,
-        "serve",
-        *options,
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-        "--threads",
-        str(SERVE_THREADS),
-    ]
-    log = (folder / "serve.log").open("w")  # a file, not a pipe: a full pipe would block the server's logging
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_answering(f"{url}/health", process, "bd4m-kg serve", log=folder / "serve.log")
-    yield url, options
-    stop(process)
-    log.close()
+    with serving(folder, options) as (url, _):
+        yield url, options
+
+
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def own_server(request, tmp_path_factory):
+    """A ``bd4m-kg serve`` for one test module, which may write to it: its URL, store options, an
+    admin token (made with ``bd4m-kg token create``) and its process. Queries may take 2 minutes."""
+    folder = tmp_path_factory.mktemp(f"own-{request.param}")
+    options = ["--store", str(folder / "store")]
+    if request.param == "remote":
+        oxigraph = OxigraphServer(folder / "oxigraph").start()
+        request.addfinalizer(oxigraph.stop)
+        options = ["--store", oxigraph.url, "--state", str(folder / "state")]
+    with serving(folder, options, settings={"QUERY_DEADLINE": "120"}) as (url, process):
+        created = subprocess.run(
+            [BD4M_KG, "token", "create", "module-admin", "--role", "admin", *options],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        yield url, options, created.stdout.split()[-1], process

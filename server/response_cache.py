@@ -1,0 +1,216 @@
+"""Repeated GETs answered from memory, in front of the app, until the store's generation changes.
+
+A view opts in with :func:`cacheable`: the response's bytes are then a function of the store's
+generation and of the request's path, query string, ``Accept`` and whether it has an ``Origin``,
+which together are the cache key. A complete response gets an ``ETag`` of its bytes at once; a
+streamed one is copied as it goes out and kept (with its ETag) when it ends whole and small
+enough. A hit skips Flask, the policy check and the store; ``If-None-Match`` gets 304. Requests
+with credentials are never cached, and the whole cache is dropped when the generation changes.
+The size is bounded in bytes (LRU), an entry at most an eighth of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, request
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Key = tuple[str, str, str, bool]
+MARK = "X-Same-Until-Change"  # set by cacheable() on streamed responses, never sent
+KEPT_WITH_304 = (
+    "etag",
+    "vary",
+    "cache-control",
+    "access-control-allow-origin",
+    "access-control-expose-headers",
+)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A complete 200 response: its headers (with ETag and Content-Length) and its body."""
+
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str
+
+    @property
+    def size(self) -> int:
+        """Bytes this entry holds, roughly: the body plus the headers."""
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+class ResponseCache:
+    """WSGI middleware keeping complete, ETag-bearing GET responses of the current generation."""
+
+    def __init__(self, app: WSGIApp, generation: Callable[[], int], max_bytes: int) -> None:
+        self.app = app
+        self.generation = generation
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Key, Stored] = OrderedDict()
+        self._bytes = 0
+        self._generation: int | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Answer from memory when possible; otherwise run the app and keep what it allows."""
+        if not self.max_bytes or not _cacheable_request(environ):
+            return self.app(environ, start_response)
+        key = _key(environ)
+        generation = self.generation()
+        stored = self._get(generation, key)
+        if stored is None:
+            return self._fill(environ, start_response, generation, key)
+        return _send(stored, environ, start_response)
+
+    @property
+    def bytes_held(self) -> int:
+        """Bytes the entries hold now (never more than ``max_bytes``)."""
+        return self._bytes
+
+    def _get(self, generation: int, key: Key) -> Stored | None:
+        with self._lock:
+            if generation != self._generation:
+                self._entries.clear()
+                self._bytes = 0
+                self._generation = generation
+                return None
+            stored = self._entries.get(key)
+            if stored is not None:
+                self._entries.move_to_end(key)
+            return stored
+
+    def _put(self, generation: int, key: Key, stored: Stored) -> None:
+        if stored.size > self.max_bytes // 8:
+            return
+        with self._lock:
+            if generation != self._generation or key in self._entries:
+                return
+            self._entries[key] = stored
+            self._bytes += stored.size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= dropped.size
+
+    def _fill(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], generation: int, key: Key
+    ) -> Iterable[bytes]:
+        seen: dict[str, Any] = {}
+
+        def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            seen.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info) if exc_info else None
+
+        body = self.app(environ, remember)
+        headers: list[tuple[str, str]] = seen["headers"]
+        names = {name.lower() for name, _ in headers}
+        if not _storable(environ, seen["status"], names):
+            start_response(seen["status"], headers)
+            return body
+        if "etag" not in names:
+            start_response(seen["status"], [(k, v) for k, v in headers if k != MARK])
+            return self._copy(body, headers, generation, key)
+        try:
+            data = b"".join(body)
+        finally:
+            _close(body)
+        stored = Stored(headers=headers, body=data, etag=dict((k.lower(), v) for k, v in headers)["etag"])
+        self._put(generation, key, stored)
+        return _send(stored, environ, start_response)
+
+    def _copy(
+        self, body: Iterable[bytes], headers: list[tuple[str, str]], generation: int, key: Key
+    ) -> Iterator[bytes]:
+        """Send a streamed answer on, keeping a copy; store it when it ended whole and small enough."""
+        copy: list[bytes] | None = []
+        size = 0
+        try:
+            for chunk in body:
+                if copy is not None:
+                    size += len(chunk)
+                    copy = copy if size <= self.max_bytes // 8 else None
+                    if copy is not None:
+                        copy.append(chunk)
+                yield chunk
+        finally:
+            _close(body)
+        if copy is not None:
+            data = b"".join(copy)
+            etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
+            kept = [(k, v) for k, v in headers if k != MARK]
+            kept += [("Content-Length", str(len(data))), ("ETag", etag)]
+            self._put(generation, key, Stored(headers=kept, body=data, etag=etag))
+
+
+def cacheable(response: Response) -> Response:
+    """Mark a GET answer as fixed until the store changes.
+
+    A complete one gets an ETag (and a 304 for a matching If-None-Match) now; a streamed one is kept
+    by the cache when it ends whole.
+    """
+    if response.is_streamed:
+        response.headers[MARK] = "1"
+        return response
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _cacheable_request(environ: dict[str, Any]) -> bool:
+    return environ["REQUEST_METHOD"] in ("GET", "HEAD") and "HTTP_AUTHORIZATION" not in environ
+
+
+def _key(environ: dict[str, Any]) -> Key:
+    return (
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        environ.get("HTTP_ACCEPT", ""),
+        "HTTP_ORIGIN" in environ,
+    )
+
+
+def _storable(environ: dict[str, Any], status: str, names: set[str]) -> bool:
+    """Whether a response may be kept: a 200 to a GET that its view marked, setting no cookie."""
+    marked = "etag" in names or MARK.lower() in names
+    return (
+        environ["REQUEST_METHOD"] == "GET"
+        and status.startswith("200")
+        and marked
+        and "set-cookie" not in names
+    )
+
+
+def _close(body: Iterable[bytes]) -> None:
+    if hasattr(body, "close"):
+        body.close()
+
+
+def _send(stored: Stored, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    if _matches(environ.get("HTTP_IF_NONE_MATCH"), stored.etag):
+        start_response("304 Not Modified", [(k, v) for k, v in stored.headers if k.lower() in KEPT_WITH_304])
+        return []
+    start_response("200 OK", stored.headers)
+    return [] if environ["REQUEST_METHOD"] == "HEAD" else [stored.body]
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` names this ETag (weak comparison, as RFC 9110 asks for it)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    plain = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == plain for tag in if_none_match.split(","))
+
+
+def init_app(app: Any) -> None:
+    """Put the cache in front of the app, sized by ANSWER_CACHE, keyed by the store's generation."""
+    from bd4m_kg.server.store import EXTENSION
+
+    store = app.extensions[EXTENSION]
+    app.wsgi_app = ResponseCache(app.wsgi_app, lambda: store.generation, int(app.config["ANSWER_CACHE"]))
