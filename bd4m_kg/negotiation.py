@@ -73,6 +73,9 @@ GRAPH_OFFERS = _offers(
     },
 )
 
+HTML_OFFER = Offer("html", "text/html; charset=utf-8", ("text/html", "application/xhtml+xml"))
+DOCUMENT_OFFERS = (*GRAPH_OFFERS, HTML_OFFER)  # a linked-data document: RDF for machines, a page for people
+
 
 def negotiate(accept: str | None, offers: Sequence[Offer], format: str | None = None) -> Offer:
     """Pick the offer for a request: ``format`` (a name) first, else ``Accept``, else the first offer."""

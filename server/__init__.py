@@ -20,7 +20,18 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     check_settings(app.config, allowed=flask_keys)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["UPLOAD_LIMIT"])
 
-    from bd4m_kg.server import errors, graph_store, pages, queries, response_cache, sparql, store, update
+    from bd4m_kg.server import (
+        cors,
+        errors,
+        graph_store,
+        linked_data,
+        pages,
+        queries,
+        response_cache,
+        sparql,
+        store,
+        update,
+    )
 
     errors.init_app(app)
     store.init_app(app)
@@ -29,5 +40,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     queries.init_app(app)
     update.init_app(app)
     graph_store.init_app(app)
+    linked_data.init_app(app)
+    cors.init_app(app)
     response_cache.init_app(app)
     return app

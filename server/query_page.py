@@ -10,11 +10,13 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template, request, url_for
 
+from bd4m_kg.iris import page_path
 from bd4m_kg.named_queries import load_named_queries
-from bd4m_kg.namespaces import BASE, PREFIXES
+from bd4m_kg.namespaces import PREFIXES
 from bd4m_kg.negotiation import GRAPH_OFFERS, RESULT_OFFERS
 from bd4m_kg.policy import dataset_of
 from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.store import get_store
 from bd4m_kg.store import QueryRequest
 from bd4m_kg.tables import result_table
 
@@ -67,14 +69,8 @@ def render_query(text: str | None) -> tuple[str, int]:
 
 
 def describe_url(iri: str) -> str:
-    """Where a result's IRI leads.
-
-    Our resources go to the query page describing them (until they have pages of their own),
-    anything else to itself.
-    """
-    if not iri.startswith(BASE):
-        return iri
-    return "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"})
+    """Where a result's IRI leads: our resources to their pages, anything else to itself."""
+    return page_path(iri, get_store().base) or iri
 
 
 def _url(text: str, short: str) -> str:

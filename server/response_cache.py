@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, request
+from werkzeug.http import parse_date
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Key = tuple[str, str, str, bool]
@@ -29,6 +30,7 @@ KEPT_WITH_304 = (
     "cache-control",
     "access-control-allow-origin",
     "access-control-expose-headers",
+    "last-modified",
 )
 
 
@@ -191,11 +193,20 @@ def _close(body: Iterable[bytes]) -> None:
 
 
 def _send(stored: Stored, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-    if _matches(environ.get("HTTP_IF_NONE_MATCH"), stored.etag):
+    if _not_modified(environ, stored):
         start_response("304 Not Modified", [(k, v) for k, v in stored.headers if k.lower() in KEPT_WITH_304])
         return []
     start_response("200 OK", stored.headers)
     return [] if environ["REQUEST_METHOD"] == "HEAD" else [stored.body]
+
+
+def _not_modified(environ: dict[str, Any], stored: Stored) -> bool:
+    """Whether the client's copy is current: If-None-Match when sent, else If-Modified-Since."""
+    if "HTTP_IF_NONE_MATCH" in environ:
+        return _matches(environ["HTTP_IF_NONE_MATCH"], stored.etag)
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    modified = parse_date(next((v for k, v in stored.headers if k.lower() == "last-modified"), None))
+    return since is not None and modified is not None and modified <= since
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
-from flask_cors import CORS
 
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.metadata import service_description
@@ -28,7 +27,6 @@ from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 
 sparql = Blueprint("sparql", __name__)
-EXPOSED_HEADERS = ["Content-Type", "Vary", "Link", "ETag", "Result-Cap", "Result-Truncated"]
 READ_AHEAD = 1024 * 1024
 
 
@@ -169,19 +167,8 @@ def _chain(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def init_app(app: Flask) -> None:
-    """Register /sparql with CORS for every origin (it is read-only)."""
+    """Register /sparql."""
     from bd4m_kg.server.query_page import describe_url
 
     app.jinja_env.globals["describe_url"] = describe_url
-    CORS(
-        app,
-        resources={
-            r"/sparql": {"origins": "*"},
-            r"/queries*": {"origins": "*"},
-            r"/graph-store": {"origins": "*"},
-        },
-        expose_headers=EXPOSED_HEADERS,
-        max_age=86400,
-        send_wildcard=True,
-    )
     app.register_blueprint(sparql)

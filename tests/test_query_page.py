@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from bd4m_kg.named_queries import load_named_queries
 from bd4m_kg.server import create_app
-from conftest import require_chromium
+from conftest import chromium_page, screenshot
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 DIGICEL = "https://w3id.org/bd4m/id/organisation/digicel-haiti"
 HAITI = "https://w3id.org/bd4m/id/project/haiti-earthquake-cholera-mobility"
 
@@ -40,6 +38,7 @@ def test_running_a_query_shows_rows_linked_and_downloads(client):
     query = f"SELECT ?project WHERE {{ ?s <http://www.w3.org/ns/prov#agent> <{DIGICEL}> . ?project ?p ?s }}"
     page = client.get(f"/sparql?query={quote(query)}", headers=HTML).get_data(as_text=True)
     assert "1 row." in page and ">project:haiti-earthquake-cholera-mobility</a>" in page
+    assert 'href="/doc/project/haiti-earthquake-cholera-mobility"' in page  # IRIs link to their pages
     for short in ("json", "xml", "csv", "tsv"):
         assert f"format={short}" in page
 
@@ -85,21 +84,7 @@ def test_named_query_errors(client):
 
 
 def test_in_chromium_load_an_example_run_it_and_see_rows(served):
-    from playwright.sync_api import sync_playwright
-
-    chromium = require_chromium()
-    flags = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=flags)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    with chromium_page() as page:
         page.goto(f"{served[0]}/sparql")
         page.click("text=Which kinds of new data do projects use, and how often?")
         rows = page.locator("table.results tbody tr")
@@ -109,7 +94,5 @@ def test_in_chromium_load_an_example_run_it_and_see_rows(served):
         page.click("text=Run query")
         assert page.locator(".boolean").inner_text() == "Yes"
         page.go_back()
-        ARTIFACTS.mkdir(exist_ok=True)
         kind = "remote" if "--state" in served[1] else "embedded"
-        page.screenshot(path=str(ARTIFACTS / f"query-page-{kind}.png"), full_page=True)
-        browser.close()
+        screenshot(page, f"query-page-{kind}")

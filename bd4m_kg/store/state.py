@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS change_graphs (
     action TEXT NOT NULL CHECK (action IN ('replaced', 'dropped', 'updated')),
     PRIMARY KEY (generation, graph)
 );
+CREATE INDEX IF NOT EXISTS change_graphs_by_graph ON change_graphs (graph, generation);
 """
 
 
@@ -54,6 +55,14 @@ class ChangeRecord:
     status: str
     graphs: dict[str, str]  # graph IRI -> "replaced" | "dropped" | "updated"
     journal: dict[str, str]
+
+
+@dataclass(frozen=True)
+class GraphVersion:
+    """The last committed change of a graph: its generation and time (ISO 8601, UTC)."""
+
+    generation: int
+    time: str
 
 
 class StoreState:
@@ -180,6 +189,19 @@ class StoreState:
     def changes(self, after: int = 0) -> list[ChangeRecord]:
         """The committed changes after a generation, oldest first."""
         return self._changes("status = 'committed' AND generation > ?", (after,))
+
+    def graph_versions(self, graphs: frozenset[str] | set[str]) -> dict[str, GraphVersion]:
+        """The last committed change of each of these graphs (graphs never changed are left out)."""
+        if not graphs:
+            return {}
+        marks = ",".join("?" * len(graphs))
+        with self.connection() as db:
+            rows = db.execute(
+                "SELECT cg.graph, MAX(c.generation), c.time FROM change_graphs cg JOIN changes c USING "
+                f"(generation) WHERE c.status = 'committed' AND cg.graph IN ({marks}) GROUP BY cg.graph",
+                sorted(graphs),
+            ).fetchall()
+        return {graph: GraphVersion(generation, time) for graph, generation, time in rows}
 
     def _changes(self, where: str, parameters: tuple[object, ...]) -> list[ChangeRecord]:
         with self.connection() as db:

@@ -1,0 +1,20 @@
+"""Cross-origin reads: every public read route answers any origin, exposing the headers clients need."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_cors import CORS
+
+EXPOSED_HEADERS = ["Content-Type", "Vary", "Link", "ETag", "Last-Modified", "Result-Cap", "Result-Truncated"]
+PUBLIC_READS = (r"/sparql", r"/queries.*", r"/graph-store", r"/(id|vocab|doc|graph)/.*", r"/ontology.*")
+
+
+def init_app(app: Flask) -> None:
+    """Allow every origin on the read routes (they are read-only or need a token, never a cookie)."""
+    CORS(
+        app,
+        resources={pattern: {"origins": "*"} for pattern in PUBLIC_READS},
+        expose_headers=EXPOSED_HEADERS,
+        max_age=86400,
+        send_wildcard=True,
+    )
