@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bd4m_kg.feed import record_members, record_missing_members
 from bd4m_kg.layout import KnowledgeFile
 from bd4m_kg.staging import Staging, StagingError
 from bd4m_kg.store import Store, UpdateDataset, WriteInterrupted
@@ -67,6 +68,7 @@ def _commit(
         raise
     store.state.commit(generation)
     store.after_commit(generation)
+    record_members(store, generation)
     return generation
 
 
@@ -75,12 +77,14 @@ def recover(store: Store) -> bool:
     pending = store.state.pending()
     finished = store.recover(pending)
     if pending is None:
+        record_missing_members(store)
         return False
     if finished:
         store.state.commit(pending.generation)
         store.after_commit(pending.generation)
     else:
         store.state.abandon(pending.generation)
+    record_missing_members(store)
     return True
 
 

@@ -1,9 +1,15 @@
-"""Descriptions of the service itself: the SPARQL 1.1 Service Description of the endpoint."""
+"""Descriptions of the service and its data: Service Description, VoID and the DCAT-AP catalogue.
+
+Identifiers (the dataset, its distributions, graphs) are canonical IRIs under the base; where to
+fetch things (endpoint, dump files) are URLs of the server answering, given as ``server``.
+"""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from bd4m_kg.documents import LICENCE
+from bd4m_kg.dumps import Manifest
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -54,3 +60,155 @@ def service_description(endpoint: str, triples: int) -> list[ox.Triple]:
         for short in [*RESULT_FORMATS, *RDF_FORMATS]
     ]
     return described
+
+
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SPDX = "http://spdx.org/rdf/terms#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+IANA = "http://www.iana.org/assignments/media-types/"
+TITLE = "BD4M Data Innovation Directory knowledge graph"
+DESCRIPTION = (
+    "Projects that use new data sources to study migration and human mobility, the organisations "
+    "that lead them, hold their data and use their results, and the data collaboratives that connect "
+    "them: the Big Data for Migration Alliance's Data Innovation Directory as linked data, each fact "
+    "with the web page it comes from."
+)
+VOCABULARIES = (
+    "https://w3id.org/bd4m/ontology",
+    "http://www.w3.org/ns/prov#",
+    "http://www.w3.org/ns/org#",
+    "http://www.w3.org/2004/02/skos/core#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/ns/dcat#",
+    "http://xmlns.com/foaf/0.1/",
+)
+EXAMPLES = ("id/organisation/iom", "id/project/cameroon-refugee-mapping", "vocab/theme/health")
+
+
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _number(value: int, datatype: str = "integer") -> ox.Literal:
+    return ox.Literal(str(value), datatype=_iri(XSD + datatype))
+
+
+def _text(value: str) -> ox.Literal:
+    return ox.Literal(value, language="en")
+
+
+def void_description(manifest: Manifest, base: str, server: str) -> list[ox.Triple]:
+    """The VoID description of the dataset at one generation, from the counts its dumps were written with."""
+    dataset = _iri(f"{base}dataset")
+
+    def void(term: str) -> ox.NamedNode:
+        return _iri(VOID + term)
+
+    triples = [
+        ox.Triple(dataset, RDF_TYPE, void("Dataset")),
+        ox.Triple(dataset, _iri(DCTERMS + "title"), _text(TITLE)),
+        ox.Triple(dataset, _iri(DCTERMS + "description"), _text(DESCRIPTION)),
+        ox.Triple(dataset, _iri(DCTERMS + "license"), _iri(LICENCE)),
+        ox.Triple(dataset, void("triples"), _number(manifest.triples)),
+        ox.Triple(dataset, void("entities"), _number(manifest.entities)),
+        ox.Triple(dataset, void("classes"), _number(len(manifest.classes))),
+        ox.Triple(dataset, void("properties"), _number(len(manifest.properties))),
+        ox.Triple(dataset, void("sparqlEndpoint"), _iri(f"{server}sparql")),
+        ox.Triple(dataset, void("uriSpace"), ox.Literal(base)),
+    ]
+    if manifest.time:
+        when = ox.Literal(manifest.time, datatype=_iri(XSD + "dateTime"))
+        triples.append(ox.Triple(dataset, _iri(DCTERMS + "modified"), when))
+    triples += [ox.Triple(dataset, void("dataDump"), _iri(f"{server}dumps/{f.name}")) for f in manifest.files]
+    triples += [ox.Triple(dataset, void("exampleResource"), _iri(base + path)) for path in EXAMPLES]
+    triples += [ox.Triple(dataset, void("vocabulary"), _iri(v)) for v in VOCABULARIES]
+    triples += _partitions(dataset, "classPartition", "class", "entities", manifest.classes)
+    triples += _partitions(dataset, "propertyPartition", "property", "triples", manifest.properties)
+    for graph, count in sorted(manifest.graphs.items()):
+        subset = _iri(graph)
+        triples += [
+            ox.Triple(dataset, void("subset"), subset),
+            ox.Triple(subset, RDF_TYPE, void("Dataset")),
+            ox.Triple(subset, void("triples"), _number(count)),
+            ox.Triple(subset, _iri(SD + "name"), subset),
+        ]
+    return triples
+
+
+def _partitions(
+    dataset: ox.NamedNode, link: str, key: str, measure: str, counts: dict[str, int]
+) -> list[ox.Triple]:
+    triples = []
+    for name, count in sorted(counts.items()):
+        partition = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, _iri(VOID + link), partition),
+            ox.Triple(partition, _iri(VOID + key), _iri(name)),
+            ox.Triple(partition, _iri(VOID + measure), _number(count)),
+        ]
+    return triples
+
+
+def catalogue(manifest: Manifest, base: str, server: str, publisher: tuple[str, str]) -> list[ox.Triple]:
+    """The DCAT-AP 3 catalogue: the dataset, a distribution per dump, the SPARQL endpoint as a service.
+
+    ``publisher`` is the (IRI, name) of the organisation that publishes the directory.
+    """
+    catalog, dataset, service = _iri(f"{base}catalog"), _iri(f"{base}dataset"), _iri(f"{base}sparql-service")
+    agent = _iri(publisher[0])
+
+    def dcat(term: str) -> ox.NamedNode:
+        return _iri(DCAT + term)
+
+    def dc(term: str) -> ox.NamedNode:
+        return _iri(DCTERMS + term)
+
+    triples = [
+        ox.Triple(catalog, RDF_TYPE, dcat("Catalog")),
+        ox.Triple(catalog, dc("title"), _text("BD4M Data Innovation Directory")),
+        ox.Triple(catalog, dc("description"), _text(DESCRIPTION)),
+        ox.Triple(catalog, dc("publisher"), agent),
+        ox.Triple(catalog, dcat("dataset"), dataset),
+        ox.Triple(catalog, dcat("service"), service),
+        ox.Triple(agent, RDF_TYPE, _iri(FOAF + "Agent")),
+        ox.Triple(agent, _iri(FOAF + "name"), _text(publisher[1])),
+        ox.Triple(dataset, RDF_TYPE, dcat("Dataset")),
+        ox.Triple(dataset, dc("title"), _text(TITLE)),
+        ox.Triple(dataset, dc("description"), _text(DESCRIPTION)),
+        ox.Triple(dataset, dc("publisher"), agent),
+        ox.Triple(dataset, dc("license"), _iri(LICENCE)),
+        ox.Triple(service, RDF_TYPE, dcat("DataService")),
+        ox.Triple(service, dc("title"), _text("SPARQL 1.1 endpoint of the BD4M Data Innovation Directory")),
+        ox.Triple(service, dcat("endpointURL"), _iri(f"{server}sparql")),
+        ox.Triple(service, dcat("endpointDescription"), _iri(f"{server}sparql")),
+        ox.Triple(service, dcat("servesDataset"), dataset),
+        ox.Triple(service, dc("license"), _iri(LICENCE)),
+    ]
+    if manifest.time:
+        triples.append(
+            ox.Triple(dataset, dc("modified"), ox.Literal(manifest.time, datatype=_iri(XSD + "dateTime")))
+        )
+    for dump in manifest.files:
+        distribution, checksum = _iri(f"{base}dataset/{dump.name}"), ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, dcat("distribution"), distribution),
+            ox.Triple(distribution, RDF_TYPE, dcat("Distribution")),
+            ox.Triple(distribution, dc("title"), _text(f"Whole graph as {dump.name}")),
+            ox.Triple(distribution, dcat("accessURL"), _iri(f"{server}dumps/{dump.name}")),
+            ox.Triple(distribution, dcat("downloadURL"), _iri(f"{server}dumps/{dump.name}")),
+            ox.Triple(distribution, dcat("mediaType"), _iri(IANA + dump.media_type)),
+            ox.Triple(distribution, dcat("compressFormat"), _iri(IANA + "application/gzip")),
+            ox.Triple(distribution, dcat("byteSize"), _number(dump.bytes, "nonNegativeInteger")),
+            ox.Triple(distribution, dc("license"), _iri(LICENCE)),
+            ox.Triple(distribution, _iri(SPDX + "checksum"), checksum),
+            ox.Triple(checksum, RDF_TYPE, _iri(SPDX + "Checksum")),
+            ox.Triple(checksum, _iri(SPDX + "algorithm"), _iri(SPDX + "checksumAlgorithm_sha256")),
+            ox.Triple(
+                checksum,
+                _iri(SPDX + "checksumValue"),
+                ox.Literal(dump.sha256, datatype=_iri(XSD + "hexBinary")),
+            ),
+        ]
+    return triples

@@ -9,6 +9,7 @@ Nothing here knows HTML; every link is a local path for our IRIs or the IRI itse
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -123,7 +124,7 @@ class _Index:
         if isinstance(term, ox.Literal):
             return term.value
         if isinstance(term, ox.NamedNode):
-            return term.value.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", " ")
+            return readable_name(term.value)
         return "(unnamed)"
 
     def link(self, term: object) -> Link:
@@ -155,13 +156,54 @@ def record_page(description: Description, base: str) -> RecordPage:
         title=index.label(topic),
         kind=", ".join(index.label(ox.NamedNode(t)) for t in index.types(topic)) or "Resource",
         other_names=[v.value for v in index.values(topic, f"{SKOS}altLabel")],
-        summary=[v.value for p in SUMMARY_PROPERTIES for v in index.values(topic, p)],
+        summary=[p for v in _summaries(index, topic) for p in paragraphs(v)],
         facts=facts,
-        parts=_parts(index, topic, owned),
+        parts=[*_parts(index, topic, owned), *_defined_here(index, topic, owned)],
         sources=[index.link(v) for v in index.values(topic, f"{DCTERMS}source")],
         incoming=_incoming(index, topic),
         json_ld=_json_ld(description, index, topic),
     )
+
+
+def readable_name(iri: str) -> str:
+    """The end of an IRI in words: ``…/data-holder`` → ``data holder``, ``…#versionInfo`` → ``version info``.
+
+    >>> readable_name("http://www.w3.org/2002/07/owl#versionInfo")
+    'version info'
+    """
+    end = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", end).replace("-", " ").lower() if end else iri
+
+
+def paragraphs(text: str) -> list[str]:
+    """Text split at blank lines, each paragraph on one line.
+
+    >>> paragraphs("One" + chr(10) + "line." + chr(10) * 2 + "Two.")
+    ['One line.', 'Two.']
+    """
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def _summaries(index: _Index, topic: ox.NamedNode) -> list[str]:
+    return [v.value for p in SUMMARY_PROPERTIES for v in index.values(topic, p)]
+
+
+def _defined_here(index: _Index, topic: ox.NamedNode, owned: set) -> list[Table]:
+    """Terms ``topic#…`` the record defines without linking to them (an ontology's classes and properties)."""
+    terms = [s for s in index.out if isinstance(s, ox.NamedNode) and _part_of(s, topic) and s not in owned]
+    if not terms:
+        return []
+    table = Table("Defined here", ["Term", "Kind", "Definition"])
+    for term in sorted(terms, key=lambda t: (index.types(t), t.value)):
+        kinds = [index.link(ox.NamedNode(t)) for t in index.types(term)]
+        texts = _summaries(index, term) + _comments(index, term)
+        definition = [Link(" ".join(paragraphs(texts[0])))] if texts else []
+        table.rows.append((term.value.rsplit("#", 1)[-1], [[Link(index.label(term))], kinds, definition]))
+    return [table]
+
+
+def _comments(index: _Index, term: ox.NamedNode) -> list[str]:
+    return [v.value for v in index.values(term, f"{RDFS}comment")]
 
 
 def _owned_nodes(index: _Index, topic: ox.NamedNode) -> set:

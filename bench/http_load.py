@@ -165,32 +165,34 @@ def prepare(size: int, work: Path) -> tuple[Path, Path, list[str]]:
     return store, triples, projects
 
 
-def servers(store: Path, triples: Path, with_rdflib: bool) -> list[tuple[str, str, str, subprocess.Popen]]:
-    """Start the servers: (name, base URL, query path, process)."""
-    started = []
+def start_ours(store: Path) -> tuple[str, subprocess.Popen]:
+    """``bd4m-kg serve`` on the store, as a user starts it (2 reader processes): its URL and process."""
     port = free_port()
-    ours = subprocess.Popen(
+    process = subprocess.Popen(
         [str(BIN / "bd4m-kg"), "serve", "--store", str(store), "--port", str(port), "--workers", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    started.append(("bd4m-kg", f"http://127.0.0.1:{port}", "/sparql", ours))
+    return f"http://127.0.0.1:{port}", process
+
+
+def start_oxigraph(store: Path) -> tuple[str, subprocess.Popen]:
+    """``oxigraph serve-read-only`` on the store's latest snapshot (the same files ours reads)."""
     snapshot = max((store / "snapshots").iterdir(), key=lambda p: int(p.name))
     port = free_port()
-    oxigraph = subprocess.Popen(
-        [
-            str(BIN / "oxigraph"),
-            "serve-read-only",
-            "--location",
-            str(snapshot),
-            "--union-default-graph",
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
+    command = ["serve-read-only", "--location", str(snapshot), "--union-default-graph", "--bind"]
+    process = subprocess.Popen(
+        [str(BIN / "oxigraph"), *command, f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    started.append(("oxigraph", f"http://127.0.0.1:{port}", "/query", oxigraph))
+    return f"http://127.0.0.1:{port}", process
+
+
+def servers(store: Path, triples: Path, with_rdflib: bool) -> list[tuple[str, str, str, subprocess.Popen]]:
+    """Start the servers: (name, base URL, query path, process)."""
+    (ours_url, ours), (oxigraph_url, oxigraph) = start_ours(store), start_oxigraph(store)
+    started = [("bd4m-kg", ours_url, "/sparql", ours), ("oxigraph", oxigraph_url, "/query", oxigraph)]
     if with_rdflib:
         port = free_port()
         rdflib = subprocess.Popen(

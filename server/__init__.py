@@ -21,14 +21,18 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["UPLOAD_LIMIT"])
 
     from bd4m_kg.server import (
+        browse,
         cors,
         errors,
+        feed,
         graph_store,
+        harvest,
         linked_data,
         pages,
         queries,
         response_cache,
         sparql,
+        stats,
         store,
         update,
     )
@@ -41,6 +45,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     update.init_app(app)
     graph_store.init_app(app)
     linked_data.init_app(app)
+    harvest.init_app(app)
+    feed.init_app(app)
+    browse.init_app(app)
+    stats.init_app(app)
     cors.init_app(app)
     response_cache.init_app(app)
     return app

@@ -6,7 +6,17 @@ from flask import Flask
 from flask_cors import CORS
 
 EXPOSED_HEADERS = ["Content-Type", "Vary", "Link", "ETag", "Last-Modified", "Result-Cap", "Result-Truncated"]
-PUBLIC_READS = (r"/sparql", r"/queries.*", r"/graph-store", r"/(id|vocab|doc|graph)/.*", r"/ontology.*")
+PUBLIC_READS = (
+    r"/sparql",
+    r"/queries.*",
+    r"/graph-store",
+    r"/(id|vocab|doc|graph)/.*",
+    r"/ontology.*",
+    r"/changes.*",
+    r"/dumps/.*",
+    r"/\.well-known/void",
+    r"/catalog",
+)
 
 
 def init_app(app: Flask) -> None:

@@ -25,11 +25,16 @@ def current_stats(store: Store) -> StoreStats:
 
 
 @pages.get("/")
-def home() -> str:
-    """What the directory is, what it holds now, and how to use it."""
+def home() -> Response:
+    """What the directory is, what it holds now, and how to use it; Link headers lead to VoID and DCAT."""
     store = get_store()
     stats = current_stats(store)
-    return render_template("home.html", stats=stats, queries=load_named_queries().values())
+    response = Response(render_template("home.html", stats=stats, queries=load_named_queries().values()))
+    response.headers["Link"] = (
+        '</.well-known/void>; rel="describedby"; type="text/turtle", '
+        '</catalog>; rel="describedby"; type="text/turtle", </sparql>; rel="service"'
+    )
+    return response
 
 
 @pages.get("/health")

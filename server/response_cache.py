@@ -1,8 +1,8 @@
 """Repeated GETs answered from memory, in front of the app, until the store's generation changes.
 
 A view opts in with :func:`cacheable`: the response's bytes are then a function of the store's
-generation and of the request's path, query string, ``Accept`` and whether it has an ``Origin``,
-which together are the cache key. A complete response gets an ``ETag`` of its bytes at once; a
+generation and of the request's host, path, query string, ``Accept`` and whether it has an
+``Origin``, which together are the cache key. A complete response gets an ``ETag`` of its bytes at once; a
 streamed one is copied as it goes out and kept (with its ETag) when it ends whole and small
 enough. A hit skips Flask, the policy check and the store; ``If-None-Match`` gets 304. Requests
 with credentials are never cached, and the whole cache is dropped when the generation changes.
@@ -22,7 +22,7 @@ from flask import Response, request
 from werkzeug.http import parse_date
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-Key = tuple[str, str, str, bool]
+Key = tuple[str, str, str, str, bool]
 MARK = "X-Same-Until-Change"  # set by cacheable() on streamed responses, never sent
 KEPT_WITH_304 = (
     "etag",
@@ -164,11 +164,17 @@ def cacheable(response: Response) -> Response:
 
 
 def _cacheable_request(environ: dict[str, Any]) -> bool:
-    return environ["REQUEST_METHOD"] in ("GET", "HEAD") and "HTTP_AUTHORIZATION" not in environ
+    """GET or HEAD of a whole representation, without credentials (a Range request gets its 206)."""
+    return (
+        environ["REQUEST_METHOD"] in ("GET", "HEAD")
+        and "HTTP_AUTHORIZATION" not in environ
+        and "HTTP_RANGE" not in environ
+    )
 
 
 def _key(environ: dict[str, Any]) -> Key:
     return (
+        environ.get("HTTP_HOST", ""),  # pages name the server they were asked of
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_ACCEPT", ""),

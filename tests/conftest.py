@@ -62,7 +62,7 @@ CHROMIUM_FLAGS = [
 
 
 @contextmanager
-def chromium_page(width: int = 1280, height: int = 1000):
+def chromium_page(width: int = 1280, height: int = 1000, javascript: bool = True):
     """A page in headless Debian Chromium (Playwright), closed afterwards."""
     from playwright.sync_api import sync_playwright
 
@@ -70,7 +70,10 @@ def chromium_page(width: int = 1280, height: int = 1000):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         try:
-            yield browser.new_page(viewport={"width": width, "height": height})
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, java_script_enabled=javascript
+            )
+            yield context.new_page()
         finally:
             browser.close()
 

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import requests
-from rdflib.plugins.sparql.parser import parseQuery
 
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat
+from bd4m_kg.policy import inspect_query
 from bd4m_kg.result_cap import CapReached, convert, line_cap
 from bd4m_kg.staging import Staging
 from bd4m_kg.store import (
@@ -241,8 +241,7 @@ def _kind(query: str, media_type: str) -> str:
     """Which kind of answer a response holds: a graph by its media type, else boolean or solutions."""
     if any(f.media_type == media_type.split(";")[0].strip() for f in RDF_FORMATS.values()):
         return "graph"
-    form = parseQuery(query)[1].name
-    return "boolean" if form == "AskQuery" else "solutions"
+    return "boolean" if inspect_query(query, allow_service=True).form == "ASK" else "solutions"
 
 
 def _capped(

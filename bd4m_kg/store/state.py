@@ -41,6 +41,14 @@ CREATE TABLE IF NOT EXISTS change_graphs (
     PRIMARY KEY (generation, graph)
 );
 CREATE INDEX IF NOT EXISTS change_graphs_by_graph ON change_graphs (graph, generation);
+CREATE TABLE IF NOT EXISTS feed_members (
+    position INTEGER PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    graph TEXT NOT NULL,
+    deleted INTEGER NOT NULL,
+    time TEXT NOT NULL,
+    content BLOB NOT NULL  -- the graph's quads at that generation, as N-Quads (empty when deleted)
+);
 """
 
 
@@ -63,6 +71,18 @@ class GraphVersion:
 
     generation: int
     time: str
+
+
+@dataclass(frozen=True)
+class FeedMember:
+    """One member of the change feed: a record graph's version (or deletion) at a generation."""
+
+    position: int
+    generation: int
+    graph: str
+    deleted: bool
+    time: str
+    content: bytes  # N-Quads of the version, in the member's graph (empty for a deletion)
 
 
 class StoreState:
@@ -169,11 +189,15 @@ class StoreState:
             )
 
     def commit(self, generation: int) -> None:
-        """Mark a pending change as committed: the store now holds it."""
+        """Mark a pending change as committed: the store now holds it.
+
+        Its time is now, or the last commit's time if the clock went back: times never decrease.
+        """
         with self.connection() as db:
+            last = db.execute("SELECT max(time) FROM changes WHERE status = 'committed'").fetchone()[0]
             db.execute(
                 "UPDATE changes SET status = 'committed', time = ?, journal = '{}' WHERE generation = ?",
-                (utc_now(), generation),
+                (max(utc_now(), last or ""), generation),
             )
 
     def abandon(self, generation: int) -> None:
@@ -202,6 +226,46 @@ class StoreState:
                 sorted(graphs),
             ).fetchall()
         return {graph: GraphVersion(generation, time) for graph, generation, time in rows}
+
+    def add_members(self, generation: int, time: str, graphs: dict[str, bytes | None]) -> None:
+        """Append a generation's change-feed members, once: graph -> its N-Quads, None when deleted."""
+        with self.connection() as db:
+            if db.execute("SELECT 1 FROM feed_members WHERE generation = ?", (generation,)).fetchone():
+                return
+            start = db.execute("SELECT coalesce(max(position), -1) + 1 FROM feed_members").fetchone()[0]
+            db.executemany(
+                "INSERT INTO feed_members (position, generation, graph, deleted, time, content) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (start + i, generation, g, int(graphs[g] is None), time, graphs[g] or b"")
+                    for i, g in enumerate(sorted(graphs))
+                ],
+            )
+
+    def members(self, start: int, count: int) -> list[FeedMember]:
+        """Change-feed members from position ``start`` on, at most ``count``, in order."""
+        with self.connection() as db:
+            rows = db.execute(
+                "SELECT position, generation, graph, deleted, time, content FROM feed_members "
+                "WHERE position >= ? ORDER BY position LIMIT ?",
+                (start, count),
+            ).fetchall()
+        return [FeedMember(p, g, graph, bool(d), t, c) for p, g, graph, d, t, c in rows]
+
+    def member_count(self) -> int:
+        """How many members the change feed has."""
+        with self.connection() as db:
+            return db.execute("SELECT count(*) FROM feed_members").fetchone()[0]
+
+    def last_member(self, up_to: int | None = None) -> FeedMember | None:
+        """The last member of the feed, or of the generations up to ``up_to``."""
+        with self.connection() as db:
+            row = db.execute(
+                "SELECT position, generation, graph, deleted, time, x'' FROM feed_members "
+                "WHERE generation <= ? ORDER BY position DESC LIMIT 1",
+                (up_to if up_to is not None else 2**62,),
+            ).fetchone()
+        return FeedMember(row[0], row[1], row[2], bool(row[3]), row[4], row[5]) if row else None
 
     def _changes(self, where: str, parameters: tuple[object, ...]) -> list[ChangeRecord]:
         with self.connection() as db:

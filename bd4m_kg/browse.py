@@ -1,0 +1,256 @@
+"""Browsing and searching the directory: records by kind, with facets, counts and full-text search.
+
+An SQLite index (``search/<generation>.sqlite`` in the state folder) is built from the store once
+per generation: one row per record (name, other names, summary) in an FTS5 table whose tokenizer
+folds case and diacritics (``Turk`` finds Türk Telekom, ``bogazici`` finds Boğaziçi), and one row
+per facet value. A search combines words (all must match, each as a prefix) and facet values.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bd4m_kg.store import Store
+
+PAGE_SIZE = 20
+_BUILDING = threading.Lock()
+PREFIXES = """
+PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of record people browse: its path, class, facets (name → title) and their query."""
+
+    path: str
+    title: str
+    rdf_class: str
+    facets: dict[str, str]
+    facet_patterns: str  # SPARQL binding ?facet and ?value for a record ?r
+
+
+REGION = "?r {place} ?c . OPTIONAL {{ ?c skos:broader ?sub }} BIND(COALESCE(?sub, ?c) AS ?value)"
+KINDS = {
+    "projects": Kind(
+        "projects",
+        "Projects",
+        "bd4m:Project",
+        {
+            "source": "Data-source type",
+            "theme": "Theme",
+            "need": "Policy need",
+            "region": "Region",
+            "year": "Start year",
+        },
+        "{ ?r bd4m:usesDataSource/bd4m:sourceType ?value BIND('source' AS ?facet) }"
+        " UNION { ?r dcterms:subject ?value BIND('theme' AS ?facet) }"
+        " UNION { ?r bd4m:policyNeed ?value BIND('need' AS ?facet) }"
+        " UNION { " + REGION.format(place="dcterms:spatial") + " BIND('region' AS ?facet) }"
+        " UNION { ?r dcterms:temporal/dcat:startDate ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?value)"
+        " BIND('year' AS ?facet) }",
+    ),
+    "organisations": Kind(
+        "organisations",
+        "Organisations",
+        "org:Organization",
+        {"type": "Organisation type", "region": "Region", "role": "Role in projects"},
+        "{ ?r org:classification ?value BIND('type' AS ?facet) }"
+        " UNION { " + REGION.format(place="schema:location") + " BIND('region' AS ?facet) }"
+        " UNION { ?i <http://www.w3.org/ns/prov#agent> ?r ; <http://www.w3.org/ns/prov#hadRole> ?value"
+        " BIND('role' AS ?facet) }",
+    ),
+    "collaboratives": Kind(
+        "collaboratives",
+        "Data collaboratives",
+        "bd4m:DataCollaborative",
+        {"type": "Collaborative type", "source": "Data-source type"},
+        "{ ?r bd4m:collaborativeType ?value BIND('type' AS ?facet) }"
+        " UNION { ?r bd4m:forProject/bd4m:usesDataSource/bd4m:sourceType ?value BIND('source' AS ?facet) }",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet: its key in URLs, its label, how many matching records have it."""
+
+    key: str
+    label: str
+    count: int
+    chosen: bool
+
+
+@dataclass
+class Found:
+    """One page of a search: the records, the facets with counts, and where the page is."""
+
+    records: list[dict[str, str]]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+
+def search(
+    store: Store, kind: Kind, words: str = "", chosen: dict[str, list[str]] | None = None, page: int = 1
+) -> Found:
+    """Records of ``kind`` matching every word (as a prefix) and every chosen facet value."""
+    chosen = {k: v for k, v in (chosen or {}).items() if k in kind.facets and v}
+    matching, parameters = _matching(kind, words, chosen)
+    with closing_db(index_path(store)) as db:
+        total = db.execute(f"SELECT count(*) FROM ({matching})", parameters).fetchone()[0]
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        rows = db.execute(
+            f"SELECT iri, name, summary FROM records WHERE iri IN ({matching}) ORDER BY sort_name "
+            "LIMIT ? OFFSET ?",
+            [*parameters, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+        ).fetchall()
+        facets = {facet: _facet(db, facet, matching, parameters, chosen) for facet in kind.facets}
+    records = [{"iri": iri, "name": name, "summary": summary} for iri, name, summary in rows]
+    return Found(records, total, page, pages, facets)
+
+
+def index_path(store: Store) -> Path:
+    """The search index of the store's current generation, built first if it is missing."""
+    folder = store.state.folder / "search"
+    path = folder / f"{store.generation}.sqlite"
+    with _BUILDING:
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
+                _build(store, Path(part.name))
+            Path(part.name).rename(path)  # atomic: another process sees the whole index or none
+            for old in folder.glob("*.sqlite"):
+                if old.stem.isdigit() and int(old.stem) < store.generation:
+                    old.unlink(missing_ok=True)
+    return path
+
+
+class closing_db:
+    """A read-only connection to an index, closed when the block ends."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+
+def _matching(kind: Kind, words: str, chosen: dict[str, list[str]]) -> tuple[str, list[object]]:
+    """The SQL selecting the IRIs of matching records, and its parameters."""
+    query = "SELECT iri FROM records WHERE kind = ?"
+    parameters: list[object] = [kind.path]
+    text = _fts_query(words)
+    if text:
+        query += " AND rowid IN (SELECT rowid FROM record_text WHERE record_text MATCH ?)"
+        parameters.append(text)
+    for facet, keys in chosen.items():
+        query += f" AND iri IN (SELECT iri FROM facets WHERE facet = ? AND key IN ({_marks(keys)}))"
+        parameters += [facet, *keys]
+    return query, parameters
+
+
+def _facet(
+    db: sqlite3.Connection, facet: str, matching: str, parameters: list[object], chosen: dict[str, list[str]]
+) -> list[FacetValue]:
+    """A facet's values among the matching records, most frequent first."""
+    rows = db.execute(
+        f"SELECT key, label, count(DISTINCT iri) AS n FROM facets WHERE facet = ? AND iri IN ({matching}) "
+        "GROUP BY key, label ORDER BY n DESC, label",
+        [facet, *parameters],
+    ).fetchall()
+    return [FacetValue(key, label, n, key in chosen.get(facet, [])) for key, label, n in rows]
+
+
+def _fts_query(words: str) -> str:
+    """Each word as a quoted prefix term, all required: safe whatever the user typed.
+
+    >>> _fts_query('Türk "tele')
+    '"Türk"* "tele"*'
+    """
+    terms = [w.replace('"', "") for w in words.split()]
+    return " ".join(f'"{t}"*' for t in terms if t)
+
+
+def _marks(values: Iterable[object]) -> str:
+    return ",".join("?" for _ in values) or "NULL"
+
+
+def _build(store: Store, path: Path) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(
+            """
+            CREATE TABLE records (rowid INTEGER PRIMARY KEY, iri TEXT UNIQUE, kind TEXT, name TEXT,
+                                  sort_name TEXT, summary TEXT);
+            CREATE TABLE facets (iri TEXT, facet TEXT, key TEXT, label TEXT);
+            CREATE INDEX facets_by_value ON facets (facet, key);
+            CREATE VIRTUAL TABLE record_text USING fts5(name, other_names, summary,
+                                  tokenize = 'unicode61 remove_diacritics 2');
+            """
+        )
+        for kind in KINDS.values():
+            _index_kind(store, db, kind)
+        db.commit()
+    finally:
+        db.close()
+
+
+def _index_kind(store: Store, db: sqlite3.Connection, kind: Kind) -> None:
+    rows = store.select(
+        PREFIXES
+        + f"""
+        SELECT ?r (SAMPLE(?name) AS ?n) (SAMPLE(?summary) AS ?s)
+               (GROUP_CONCAT(DISTINCT ?alt; separator=" ") AS ?a)
+        WHERE {{ ?r a {kind.rdf_class} ; rdfs:label ?name .
+                 OPTIONAL {{ ?r dcterms:description ?summary }} OPTIONAL {{ ?r skos:altLabel ?alt }}
+                 FILTER(isIRI(?r)) }} GROUP BY ?r"""
+    )
+    for row in rows:
+        name, summary = row["n"].value, row["s"].value if "s" in row else ""
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO records (iri, kind, name, sort_name, summary) VALUES (?, ?, ?, ?, ?)",
+            (row["r"].value, kind.path, name, name.casefold(), summary),
+        )
+        if cursor.rowcount:
+            db.execute(
+                "INSERT INTO record_text (rowid, name, other_names, summary) VALUES (?, ?, ?, ?)",
+                (cursor.lastrowid, name, row["a"].value if "a" in row else "", summary),
+            )
+    facet_rows = store.select(
+        PREFIXES
+        + f"""
+        SELECT DISTINCT ?r ?facet ?value (SAMPLE(?l) AS ?label) WHERE {{
+          ?r a {kind.rdf_class} . {kind.facet_patterns}
+          OPTIONAL {{ ?value skos:prefLabel ?l FILTER(lang(?l) = "en" || lang(?l) = "") }}
+        }} GROUP BY ?r ?facet ?value"""
+    )
+    db.executemany(
+        "INSERT INTO facets (iri, facet, key, label) VALUES (?, ?, ?, ?)",
+        [
+            (
+                row["r"].value,
+                row["facet"].value,
+                row["value"].value.rstrip("/").rsplit("/", 1)[-1],
+                row["label"].value if "label" in row else row["value"].value,
+            )
+            for row in facet_rows
+        ],
+    )

@@ -1,0 +1,100 @@
+"""Browsing and search on ``bd4m-kg serve`` (both kinds of store): facets with counts that agree
+with SPARQL, search that ignores case and diacritics, pagination, and a Chromium check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from conftest import chromium_page, screenshot
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def url(served) -> str:
+    return served[0]
+
+
+def listing(url: str, path: str, **parameters: object) -> str:
+    response = requests.get(f"{url}{path}", params=parameters, headers=HTML, timeout=30)
+    assert response.status_code == 200
+    return response.text
+
+
+def titles(page: str) -> list[str]:
+    return re.findall(r'<li><a href="/doc/[^"]+">([^<]+)</a>', page)
+
+
+def count(page: str) -> int:
+    return int(re.search(r'<p class="meta">(\d+) ', page).group(1))
+
+
+def sparql_count(url: str, where: str) -> int:
+    client = SPARQLWrapper(f"{url}/sparql")
+    client.setQuery(
+        "PREFIX bd4m: <https://w3id.org/bd4m/ontology#> "
+        f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ {where} }}"
+    )
+    client.setReturnFormat(JSON)
+    return int(client.query().convert()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_every_kind_lists_all_its_records(url):
+    projects = sparql_count(url, "?r a bd4m:Project")
+    assert count(listing(url, "/projects")) == projects > 50
+    organisations = sparql_count(url, "?r a <http://www.w3.org/ns/org#Organization>")
+    assert count(listing(url, "/organisations")) == organisations
+    assert count(listing(url, "/collaboratives")) == sparql_count(url, "?r a bd4m:DataCollaborative")
+
+
+def test_a_facet_count_is_what_sparql_counts_and_choosing_it_narrows(url):
+    page = listing(url, "/projects")
+    facet = re.search(
+        r'href="\?source=mobile-network-data[^"]*">Mobile network data</a> <span class="n">(\d+)', page
+    )
+    assert facet is not None
+    expected = sparql_count(
+        url,
+        "?r a bd4m:Project ; bd4m:usesDataSource/bd4m:sourceType "
+        "<https://w3id.org/bd4m/vocab/data-source-type/mobile-network-data>",
+    )
+    assert int(facet.group(1)) == expected
+    narrowed = listing(url, "/projects", source="mobile-network-data")
+    assert count(narrowed) == expected
+    both = listing(url, "/projects", source="mobile-network-data", region="western-asia")
+    assert 0 < count(both) < expected and "Data for Refugees (D4R) Challenge" in titles(both)
+
+
+def test_search_ignores_case_and_diacritics(url):
+    for words in ("turk telekom", "TÜRK", "Türk Tel"):
+        assert "Türk Telekom" in titles(listing(url, "/organisations", q=words)), words
+    assert "Boğaziçi University" in titles(listing(url, "/organisations", q="bogazici"))
+    assert titles(listing(url, "/organisations", q="no such organisation zzz")) == []
+    hostile = listing(url, "/projects", q='" OR * NEAR( -- <script>')
+    assert count(hostile) == 0 and "<script>" not in hostile.split("<main>")[1].split("</form>")[1]
+
+
+def test_pages_of_twenty(url):
+    first, second = listing(url, "/projects"), listing(url, "/projects", page=2)
+    assert len(titles(first)) == 20 and titles(first)[0] != titles(second)[0]
+    assert not set(titles(first)) & set(titles(second))
+    last = listing(url, "/projects", page=99)  # past the end: the last page
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+
+
+def test_in_chromium_choose_a_facet_then_search(served):
+    url, options = served
+    with chromium_page() as page:
+        page.goto(f"{url}/projects")
+        page.click("aside.facets a:text-is('Mobile network data')")
+        assert "source=mobile-network-data" in page.url
+        narrowed = page.locator("ol.records > li").count()
+        page.fill("#q", "refugees")
+        page.click("form.search button")
+        assert "q=refugees" in page.url and "source=mobile-network-data" in page.url
+        assert 0 < page.locator("ol.records > li").count() <= narrowed
+        screenshot(page, f"browse-{'remote' if '--state' in options else 'embedded'}")
