@@ -3,13 +3,18 @@
 A record (``{base}id/{kind}/{slug}``), a vocabulary scheme and the ontology each own a graph, and
 their document holds all of it. A concept of a scheme is described by its own triples (and the
 blank nodes under them). Either way the document adds the labels and types of everything it links
-to, and what links to it from other graphs (the linking nodes, with the records that own them and
-the labels of what those nodes name, e.g. a role), at most :data:`INCOMING` of them. A graph IRI's
-document is the graph itself.
+to, and what links to it from other graphs (the linking nodes, the labels of what they name and of
+the records that own them), at most :data:`INCOMING` linking nodes. A graph IRI's document is the
+graph itself.
+
+Each query names its subjects as constants, in a ``VALUES`` block before the pattern, so that the
+engine looks each one up in its indexes (a few round trips); patterns joined through variables
+across groups would make it scan whole graphs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -17,9 +22,11 @@ import pyoxigraph as ox
 from bd4m_kg.store import Store
 
 INCOMING = 500
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = (
-    "<http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#prefLabel> "
-    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    RDF_TYPE,
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
 )
 
 
@@ -60,58 +67,84 @@ def describe(store: Store, topic: str, deadline: float | None = None) -> Descrip
     """Everything a document about ``topic`` shows; empty when the graph knows nothing of it."""
     own = owned_graph(topic, store.base)
     if own is not None and (own == topic or own.endswith("/graph/ontology")):
-        parts = [_whole(own)]  # a graph, or the ontology: the document is the graph alone
-    else:
-        parts = [_whole(own) if own else _subject(topic), _neighbours(own, topic), _incoming(topic, own)]
-    query = "SELECT ?g ?s ?p ?o WHERE {\n" + "\nUNION\n".join(parts) + "\n}"
-    quads = []
-    for row in store.select(query, deadline):
-        quads.append(ox.Quad(row["s"], row["p"], row["o"], row["g"]))
-    return Description(topic, _distinct(quads), frozenset(q.graph_name.value for q in quads))  # type: ignore[union-attr]
+        quads = _quads(store, [_graph(own)], deadline)  # a graph, or the ontology: the document is the graph
+        return Description(topic, quads, frozenset({own}))
+    first = _quads(store, [_graph(own) if own else _subjects([topic]), _linking(topic, own)], deadline)
+    content = [q for q in first if q.predicate.value != LINKS]
+    linking = {q.subject.value for q in first if q.predicate.value == LINKS and _is_iri(q.subject)}
+    named = {*_terms(content), *(_owner(n) for n in linking)} - {topic}
+    second = _quads(store, [_subjects(linking), _labels(named)], deadline)
+    around = [q for q in second if q.subject.value in linking]
+    third = _quads(store, [_labels(set(_terms(around)) - named - {topic})], deadline)
+    quads = _distinct([*content, *second, *third])
+    return Description(topic, quads, frozenset(q.graph_name.value for q in quads))  # type: ignore[union-attr]
 
 
-def _whole(graph: str) -> str:
+LINKS = "urn:bd4m:links-here"  # marks a linking node in the first answer; never stored
+
+
+def _graph(graph: str) -> str:
     return f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} BIND(<{graph}> AS ?g) }}"
 
 
-def _subject(topic: str) -> str:
-    """A concept's own triples and those of the blank nodes directly under it."""
+def _subjects(subjects: Iterable[str]) -> str:
+    """The subjects' triples and those of the blank nodes directly under them ("" for none)."""
+    values = _values(subjects)
+    if not values:
+        return ""
     return (
-        f"{{ GRAPH ?g {{ <{topic}> ?p ?o }} BIND(<{topic}> AS ?s) }} UNION "
-        f"{{ GRAPH ?g {{ <{topic}> ?q ?s . ?s ?p ?o FILTER(isBlank(?s)) }} }}"
+        f"{{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} UNION "
+        f"{{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x ?q ?s . ?s ?p ?o }} FILTER(isBlank(?s)) }}"
     )
 
 
-def _own_triples(own: str | None, topic: str) -> str:
-    return f"GRAPH <{own}> {{ ?x ?y ?n }}" if own else f"GRAPH ?h {{ <{topic}> ?y ?n }}"
-
-
-def _labels_of_terms(pattern: str) -> str:
-    """Labels and types of every IRI in predicate (``?y``) or object (``?n``) position of ``pattern``."""
-    return (
-        f"{{ {{ SELECT DISTINCT ?s WHERE {{ {{ {pattern} BIND(?y AS ?s) }} UNION "
-        f"{{ {pattern} FILTER(isIRI(?n)) BIND(?n AS ?s) }} }} }}\n"
-        f"  GRAPH ?g {{ ?s ?p ?o }} VALUES ?p {{ {LABELS} }} }}"
-    )
-
-
-def _neighbours(own: str | None, topic: str) -> str:
-    """Labels and types of every IRI the description links to, and of its properties."""
-    return _labels_of_terms(_own_triples(own, topic))
-
-
-def _incoming(topic: str, own: str | None) -> str:
-    """What links to the topic from other graphs: the linking nodes, their owners' and terms' labels."""
+def _linking(topic: str, own: str | None) -> str:
+    """Nodes of other graphs that link to the topic (marked with :data:`LINKS`), and blank ones whole."""
     elsewhere = f" && ?g != <{own}>" if own else ""
-    linking = (
-        f"{{ SELECT DISTINCT ?x ?g WHERE {{ GRAPH ?g {{ ?x ?q <{topic}> }} "
-        f"FILTER(?q != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>{elsewhere}) }} LIMIT {INCOMING} }}"
-    )
+    condition = f"FILTER(?q != <{RDF_TYPE}>{elsewhere})"
     return (
-        f"{{ {linking} GRAPH ?g {{ ?x ?p ?o }} BIND(?x AS ?s) }}\n"
-        f"UNION {{ {linking} GRAPH ?g {{ ?s ?r ?x . ?s ?p ?o }} VALUES ?p {{ {LABELS} }} }}\n"
-        f"UNION {_labels_of_terms(f'{linking} GRAPH ?g {{ ?x ?y ?n }}')}"
+        f"{{ {{ SELECT DISTINCT ?s ?g WHERE {{ GRAPH ?g {{ ?s ?q <{topic}> }} {condition} }} "
+        f"LIMIT {INCOMING} }} BIND(<{LINKS}> AS ?p) BIND(<{LINKS}> AS ?o) }} UNION "
+        f"{{ GRAPH ?g {{ ?s ?q <{topic}> . ?s ?p ?o }} {condition} FILTER(isBlank(?s)) }}"
     )
+
+
+def _labels(iris: Iterable[str]) -> str:
+    """The labels and types of IRIs, from whichever graphs hold them ("" for none)."""
+    wanted = ", ".join(f"<{p}>" for p in LABELS)
+    values = _values(iris)
+    if not values:
+        return ""
+    return f"{{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(?p IN ({wanted})) }}"
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{i}>" for i in sorted(iris))
+
+
+def _is_iri(term: object) -> bool:
+    return isinstance(term, ox.NamedNode)
+
+
+def _quads(store: Store, parts: list[str], deadline: float | None) -> list[ox.Quad]:
+    parts = [p for p in parts if p]
+    if not parts:
+        return []
+    query = "SELECT ?g ?s ?p ?o WHERE {\n" + "\nUNION\n".join(parts) + "\n}"
+    return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in store.select(query, deadline)]
+
+
+def _terms(quads: Iterable[ox.Quad]) -> Iterable[str]:
+    """The IRIs a set of quads names as predicate or object."""
+    for quad in quads:
+        yield quad.predicate.value
+        if isinstance(quad.object, ox.NamedNode):
+            yield quad.object.value
+
+
+def _owner(iri: str) -> str:
+    """The record a ``record#part`` IRI belongs to (the IRI itself when it has no fragment)."""
+    return iri.split("#", 1)[0]
 
 
 def _distinct(quads: list[ox.Quad]) -> list[ox.Quad]:
