@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bd4m_kg.feed import record_members, record_missing_members
+from bd4m_kg.feed import keep_versions, record_members, record_missing_members
 from bd4m_kg.layout import KnowledgeFile
 from bd4m_kg.staging import Staging, StagingError
 from bd4m_kg.store import Store, UpdateDataset, WriteInterrupted
@@ -58,6 +58,7 @@ def _commit(
 
     Call under the writer lock. A write whose outcome is unknown stays pending for :func:`recover`.
     """
+    keep_versions(store, graphs)
     generation = store.state.begin(actor, summary, graphs, journal={})
     try:
         write(generation)

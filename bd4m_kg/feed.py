@@ -5,14 +5,17 @@ the graph's whole content at that generation, as quads in a named graph named af
 (``{base}version/{generation}/{graph path}``), with ``dcterms:isVersionOf`` the record and
 ``prov:generatedAtTime`` the commit time (which never goes back); a deleted graph gives an
 ``as:Delete`` member. Members are kept beside the store (the ``feed_members`` table of
-``state.sqlite``), never in it. Pages hold :data:`PAGE_SIZE` members and
-link forward on time; a full page that has a next one never changes.
+``state.sqlite``), never in it; a version's content is copied there only when a later change is
+about to replace it (until then the store holds it), so recording a change costs no copy. Pages
+hold :data:`PAGE_SIZE` members and link forward on time; a full page that has a next one never
+changes.
 """
 
 from __future__ import annotations
 
 import gzip
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -33,20 +36,46 @@ PREFIXES = {"ldes": LDES, "tree": TREE, "prov": PROV, "dcterms": DCTERMS, "as": 
 
 
 def record_members(store: Store, generation: int) -> None:
-    """Add the members of a committed generation (call under the writer lock, right after it)."""
+    """Add the members of a committed generation (call under the writer lock, right after it).
+
+    A member's content is not copied now: the store holds it until a later change replaces the
+    graph, and :func:`keep_versions` copies it just before that change is written.
+    """
     change = next(iter(store.state.changes(after=generation - 1)), None)
     if change is None or change.generation != generation or not change.graphs:
         return
-    by_graph: dict[str, list[ox.Quad]] = {}
-    for quad in _graph_quads(store, set(change.graphs)):
-        graph = quad.graph_name.value  # type: ignore[union-attr]
-        member = ox.NamedNode(member_iri(store.base, generation, graph))
-        by_graph.setdefault(graph, []).append(ox.Quad(quad.subject, quad.predicate, quad.object, member))
-    contents = {
-        graph: ox.serialize(by_graph[graph], format=ox.RdfFormat.N_QUADS) if graph in by_graph else None
-        for graph in change.graphs
-    }
-    store.state.add_members(generation, change.time, contents)  # type: ignore[arg-type]
+    if len(change.graphs) > VALUES_LIMIT:
+        present = set(store.graph_names())
+    else:
+        present = {row["g"].value for row in store.select(_present_query(change.graphs))}
+    store.state.add_members(generation, change.time, {g: g not in present for g in change.graphs})
+
+
+def keep_versions(store: Store, graphs: Iterable[str]) -> None:
+    """Copy the current content of graphs a change is about to write, for their feed members.
+
+    Call under the writer lock, before the write: only graphs whose latest member has no kept
+    content are read, so the cost follows the size of the change.
+    """
+    open_members = store.state.uncaptured(graphs)
+    if not open_members:
+        return
+    contents = _by_graph(ox.serialize(_graph_quads(store, set(open_members)), format=ox.RdfFormat.N_QUADS))
+    store.state.keep_contents({p: contents.get(g, b"") for g, p in open_members.items()})
+
+
+def _present_query(graphs: Iterable[str]) -> str:
+    values = " ".join(f"<{g}>" for g in sorted(graphs))
+    return f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+
+
+def _by_graph(nquads: bytes) -> dict[str, bytes]:
+    """N-Quads lines grouped by their graph (the last IRI of each line, which holds no space)."""
+    lines: dict[bytes, list[bytes]] = {}
+    for line in nquads.splitlines(keepends=True):
+        graph = line.rstrip()[:-1].rstrip().rsplit(b" ", 1)[-1]
+        lines.setdefault(graph, []).append(line)
+    return {graph[1:-1].decode(): b"".join(group) for graph, group in lines.items() if graph.startswith(b"<")}
 
 
 def record_missing_members(store: Store) -> None:
@@ -140,7 +169,23 @@ def _member(store: Store, stream: ox.NamedNode, member: FeedMember) -> list[ox.Q
     if member.deleted:
         quads.append(ox.Quad(iri, RDF_TYPE, ox.NamedNode(f"{AS}Delete")))
         return quads
-    return quads + list(ox.parse(member.content, ox.RdfFormat.N_QUADS))
+    content = ox.parse(_member_content(store, member), ox.RdfFormat.N_QUADS)
+    return quads + [ox.Quad(q.subject, q.predicate, q.object, iri) for q in content]
+
+
+def _member_content(store: Store, member: FeedMember) -> bytes:
+    """A version's N-Quads: kept ones from the feed table, the current one from the store.
+
+    Read from the store, the content is right if the graph's last change is still this member's
+    generation afterwards; otherwise a later change kept it in the table before writing.
+    """
+    if member.content is not None:
+        return member.content
+    current = ox.serialize(_graph_quads(store, {member.graph}), format=ox.RdfFormat.N_QUADS) or b""
+    latest = store.state.graph_versions({member.graph}).get(member.graph)
+    if latest is not None and latest.generation == member.generation:
+        return current
+    return store.state.member_content(member.position) or b""
 
 
 def _time(value: str) -> ox.Literal:

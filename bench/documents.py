@@ -32,6 +32,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bd4m_kg.describe import describe
 from bd4m_kg.documents import about_document, serialize_document
+from bd4m_kg.dumps import COMPRESSION
 from bd4m_kg.store import open_store
 from http_load import prepare, start_ours, start_oxigraph, wait
 
@@ -58,7 +59,7 @@ def main() -> None:
                 ("GET /doc/….ttl, warm", _timed(ours, [_doc(p) for p in projects]), in_process),
                 ("oxigraph DESCRIBE, Turtle", _timed(oxigraph, [_describe(p) for p in projects]), in_process),
             ]
-            dump_rate, serialise_rate, size = _dumps(ours[0], store_folder)
+            download, serialise, size = _dumps(ours[0], store_folder)
         finally:
             for process in (ours[1], oxigraph[1]):
                 process.terminate()
@@ -71,9 +72,8 @@ def main() -> None:
         verdict = ("met" if median <= goal else "missed") if goal is not None and "doc" in name else ""
         print(f"{name:<34} {median:>10.2f} {p90:>8.2f} {ratio:>14} {verdict:>19}")
     print(
-        f"\nN-Quads dump ({size / 2**20:.1f} MiB gzip): download {dump_rate:.0f} MiB/s, "
-        f"pyoxigraph writing it in process {serialise_rate:.0f} MiB/s, "
-        f"ratio {dump_rate / serialise_rate:.2f}x"
+        f"\nN-Quads dump, {size / 2**20:.1f} MiB gzip: downloaded in {download * 1000:.0f} ms; pyoxigraph "
+        f"writing the same from the store took {serialise * 1000:.0f} ms ({serialise / download:.1f}x longer)"
     )
 
 
@@ -117,18 +117,22 @@ def _timed(server: tuple[str, subprocess.Popen], paths: list[str]) -> list[float
 
 
 def _dumps(base: str, store_folder: Path) -> tuple[float, float, int]:
-    """MiB/s downloading the N-Quads dump (written first, untimed) and pyoxigraph writing the same."""
+    """Seconds to download the N-Quads dump, and for pyoxigraph to write the same from the store.
+
+    The dump is written by the server on the first request, which is not timed; the size is returned too.
+    """
     requests.get(f"{base}/dumps/bd4m.nq.gz", timeout=600).raise_for_status()  # written on first request
     started = time.perf_counter()
     size = len(requests.get(f"{base}/dumps/bd4m.nq.gz", timeout=600).content)
-    download = size / 2**20 / (time.perf_counter() - started)
+    download = time.perf_counter() - started
     snapshot = max((store_folder / "snapshots").iterdir(), key=lambda p: int(p.name))
+    store = ox.Store.read_only(str(snapshot))
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
-        with gzip.GzipFile(fileobj=output, mode="wb", mtime=0) as packed:
-            ox.Store.read_only(str(snapshot)).dump(packed, ox.RdfFormat.N_QUADS)
-        written = output.tell() / 2**20 / (time.perf_counter() - started)
-    return download, written, size
+        with gzip.GzipFile(fileobj=output, mode="wb", mtime=0, compresslevel=COMPRESSION) as packed:
+            store.dump(packed, ox.RdfFormat.N_QUADS)
+        serialise = time.perf_counter() - started
+    return download, serialise, size
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import pytest
 import requests
 from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 BASE = "https://w3id.org/bd4m/"
 LDES = Namespace("https://w3id.org/ldes#")
@@ -130,6 +130,8 @@ def test_replaying_every_member_rebuilds_the_live_graph(changed):
     last_four = members[-4:]
     assert [str(m[1]) for m in last_four] == [f"{BASE}id/organisation/fixture-feed-{x}" for x in "aabb"]
     assert [m[2] for m in last_four] == [False, False, False, True]
+    labels = [{str(o) for o in m[3].objects(None, RDFS.label)} for m in last_four[:2]]
+    assert labels == [{"Feed A (test data)"}, {"Feed A, renamed (test data)"}]  # each version as it was
     times = [m[4] for m in members]
     assert times == sorted(times)  # timestamps never go back
     assert same(replay(members, {}), live_graphs(changed))

@@ -105,8 +105,13 @@ class Store(ABC):
 
     @property
     def base(self) -> str:
-        """The canonical base IRI the store was built with."""
-        return self.state.get("base") or BASE
+        """The canonical base IRI the store was built with (read again only when the generation moves)."""
+        generation = self.generation
+        known = getattr(self, "_base", None)
+        if known is None or known[0] != generation:
+            known = (generation, self.state.get("base") or BASE)
+            self._base = known
+        return known[1]
 
     @property
     def generation(self) -> int:
@@ -122,7 +127,10 @@ class Store(ABC):
         answer = self.query(QueryRequest(query, results_format="json"), deadline)
         solutions = ox.parse_query_results(answer.read(), format=ox.QueryResultsFormat.JSON)
         names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]  # type: ignore[union-attr]
+        return [
+            {n: value for n in names if (value := row[n]) is not None}
+            for row in solutions  # type: ignore[union-attr]
+        ]
 
     def graph_names(self) -> list[str]:
         """Every named graph in the store, sorted."""

@@ -11,7 +11,7 @@ import fcntl
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS feed_members (
     graph TEXT NOT NULL,
     deleted INTEGER NOT NULL,
     time TEXT NOT NULL,
-    content BLOB NOT NULL  -- the graph's quads at that generation, as N-Quads (empty when deleted)
+    content BLOB  -- the version's N-Quads, kept once a later change replaces it; NULL: still current
 );
 """
 
@@ -82,7 +82,7 @@ class FeedMember:
     graph: str
     deleted: bool
     time: str
-    content: bytes  # N-Quads of the version, in the member's graph (empty for a deletion)
+    content: bytes | None  # N-Quads of the version; None while the store still holds it
 
 
 class StoreState:
@@ -227,8 +227,8 @@ class StoreState:
             ).fetchall()
         return {graph: GraphVersion(generation, time) for graph, generation, time in rows}
 
-    def add_members(self, generation: int, time: str, graphs: dict[str, bytes | None]) -> None:
-        """Append a generation's change-feed members, once: graph -> its N-Quads, None when deleted."""
+    def add_members(self, generation: int, time: str, graphs: dict[str, bool]) -> None:
+        """Append a generation's change-feed members, once: graph -> True when it was deleted."""
         with self.connection() as db:
             if db.execute("SELECT 1 FROM feed_members WHERE generation = ?", (generation,)).fetchone():
                 return
@@ -237,7 +237,7 @@ class StoreState:
                 "INSERT INTO feed_members (position, generation, graph, deleted, time, content) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (start + i, generation, g, int(graphs[g] is None), time, graphs[g] or b"")
+                    (start + i, generation, g, int(graphs[g]), time, b"" if graphs[g] else None)
                     for i, g in enumerate(sorted(graphs))
                 ],
             )
@@ -251,6 +251,37 @@ class StoreState:
                 (start, count),
             ).fetchall()
         return [FeedMember(p, g, graph, bool(d), t, c) for p, g, graph, d, t, c in rows]
+
+    def uncaptured(self, graphs: Iterable[str]) -> dict[str, int]:
+        """Of these graphs, those whose latest member has no content kept yet: graph -> position."""
+        wanted = sorted(set(graphs))
+        if not wanted:
+            return {}
+        with self.connection() as db:
+            rows = db.execute(
+                "SELECT graph, max(position) FROM feed_members WHERE graph IN "
+                f"({','.join('?' * len(wanted))}) GROUP BY graph",
+                wanted,
+            ).fetchall()
+            latest = dict(rows)
+            open_ones = db.execute(
+                f"SELECT graph, position FROM feed_members WHERE content IS NULL AND position IN "
+                f"({','.join('?' * len(latest)) or 'NULL'})",
+                list(latest.values()),
+            ).fetchall()
+        return dict(open_ones)
+
+    def keep_contents(self, contents: dict[int, bytes]) -> None:
+        """Keep the content of members (by position) whose graph is about to change."""
+        with self.connection() as db:
+            rows = [(content, position) for position, content in contents.items()]
+            db.executemany("UPDATE feed_members SET content = ? WHERE position = ?", rows)
+
+    def member_content(self, position: int) -> bytes | None:
+        """The kept content of a member, or None while the store still holds it."""
+        with self.connection() as db:
+            row = db.execute("SELECT content FROM feed_members WHERE position = ?", (position,)).fetchone()
+        return row[0] if row else None
 
     def member_count(self) -> int:
         """How many members the change feed has."""
