@@ -23,6 +23,21 @@ def parse_file(path: Path, format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> list[o
         raise RdfSyntaxError(f"{path}: {error}") from error
 
 
+def read_rdf(path: Path, base_iri: str | None = None) -> Graph:
+    """Any RDF file (format from its extension) parsed by pyoxigraph, as an rdflib graph for pySHACL.
+
+    pyoxigraph never fetches a remote JSON-LD context or an XML entity; rdflib's parsers might.
+    """
+    from bd4m_kg.formats import rdf_format_for_path
+
+    rdf_format = rdf_format_for_path(path).format
+    try:
+        quads = ox.parse(path=str(path), format=rdf_format, base_iri=base_iri or path.resolve().as_uri())
+        return to_rdflib(quad.triple for quad in quads)
+    except SyntaxError as error:
+        raise RdfSyntaxError(f"{path}: {error}") from error
+
+
 def load_store(files: Iterable[KnowledgeFile]) -> ox.Store:
     """An in-memory pyoxigraph store with each knowledge file in its own named graph."""
     store = ox.Store()

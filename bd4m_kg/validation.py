@@ -8,14 +8,18 @@ validation gets its own copy of the shapes graph.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
+from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from bd4m_kg.formats import rdf_format_for_path
 from bd4m_kg.layout import knowledge_files
-from bd4m_kg.rdf_io import load_graph
+from bd4m_kg.rdf_io import RdfSyntaxError, load_graph, to_rdflib
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,47 @@ def project_shapes() -> Graph:
 def project_context() -> Graph:
     """The ontology and every vocabulary: what data is validated against besides the shapes."""
     return load_graph(knowledge_files(parts=("ontology", "vocab")))
+
+
+UNIQUE_LANG = ox.NamedNode("http://www.w3.org/ns/shacl#uniqueLang")
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+
+
+class ShapesError(ValueError):
+    """Shapes that are not well-formed SHACL: nothing was validated; the message says what is wrong."""
+
+
+def validate_with(data: Graph, shapes: Graph) -> ValidationReport:
+    """Validate any data against any shapes, as the SHACL recommendation says.
+
+    Any result, of any severity, means the data does not conform. Ill-formed shapes raise
+    :class:`ShapesError` and nothing is reported.
+    """
+    try:
+        conforms, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", allow_warnings=False, advanced=True
+        )
+    except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as error:
+        raise ShapesError(f"the shapes are not well-formed SHACL: {error}") from error
+    return ValidationReport(bool(conforms), sorted(_problems(report), key=_order), report)
+
+
+def read_shapes(path: Path) -> Graph:
+    """A shapes file parsed by pyoxigraph, with ``sh:uniqueLang`` kept only where it is ``true``.
+
+    SHACL activates that constraint for the literal ``true`` alone; pySHACL would also take
+    ``"1"^^xsd:boolean`` (and rdflib turns it into ``true`` while reading), so it is dropped here.
+    """
+    rdf_format = rdf_format_for_path(path).format
+    try:
+        quads = list(ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()))
+    except SyntaxError as error:
+        raise RdfSyntaxError(f"{path}: {error}") from error
+    return to_rdflib(q.triple for q in quads if not _inactive_unique_lang(q))
+
+
+def _inactive_unique_lang(quad: ox.Quad) -> bool:
+    return quad.predicate == UNIQUE_LANG and quad.object != ox.Literal("true", datatype=XSD_BOOLEAN)
 
 
 def validate(data: Graph, shapes: Graph | None = None, context: Graph | None = None) -> ValidationReport:
