@@ -127,15 +127,20 @@ def search(
 def index_path(store: Store) -> Path:
     """The search index of the store's current generation, built first if it is missing."""
     folder = store.state.folder / "search"
-    path = folder / f"{store.generation}.sqlite"
+    generation = store.generation
+    path = folder / f"{generation}.sqlite"
     with _BUILDING:
         if not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
-                _build(store, Path(part.name))
-            Path(part.name).rename(path)  # atomic: another process sees the whole index or none
+                building = Path(part.name)
+            try:
+                _build(store, building)
+                building.rename(path)  # atomic: another process sees the whole index or none
+            finally:
+                building.unlink(missing_ok=True)
             for old in folder.glob("*.sqlite"):
-                if old.stem.isdigit() and int(old.stem) < store.generation:
+                if old.stem.isdigit() and int(old.stem) < generation:
                     old.unlink(missing_ok=True)
     return path
 

@@ -8,6 +8,7 @@ A change that fails leaves the store as it was and the generation unchanged.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,10 @@ def _commit(
         raise
     store.state.commit(generation)
     store.after_commit(generation)
-    record_members(store, generation)
+    try:
+        record_members(store, generation)
+    except Exception as error:  # the change is committed; the next writer records its members
+        logging.getLogger(__name__).warning("feed members of generation %s deferred: %s", generation, error)
     return generation
 
 

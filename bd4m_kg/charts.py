@@ -87,7 +87,10 @@ def data_network(store: Store) -> Network:
 
 
 def network_svg(network: Network, link: dict[str, str]) -> str:
-    """Three columns (data holders, projects, data users) joined by lines; ``link`` maps IRIs to pages."""
+    """Three columns (data holders, projects, data users) joined by lines.
+
+    ``link`` maps IRIs to their pages; a name without a page is not a link.
+    """
     columns = [network.holders, network.projects, network.users]
     places: dict[tuple[int, str], tuple[float, float]] = {}
     for index, column in enumerate(columns):
@@ -116,10 +119,8 @@ def network_svg(network: Network, link: dict[str, str]) -> str:
             )
     for (index, iri), (x, y) in places.items():
         name = columns[index][iri]
-        parts.append(
-            f"<a href={quoteattr(link.get(iri, iri))}><title>{escape(name)}</title>"
-            f'<text x="{x}" y="{y}">{escape(_short(name, NAME_CHARS))}</text></a>'
-        )
+        text = f'<title>{escape(name)}</title><text x="{x}" y="{y}">{escape(_short(name, NAME_CHARS))}</text>'
+        parts.append(f"<a href={quoteattr(link[iri])}>{text}</a>" if iri in link else f"<g>{text}</g>")
     parts.append("</svg>")
     return "".join(parts)
 

@@ -64,7 +64,11 @@ def owned_graph(topic: str, base: str) -> str | None:
 
 
 def describe(store: Store, topic: str, deadline: float | None = None) -> Description:
-    """Everything a document about ``topic`` shows; empty when the graph knows nothing of it."""
+    """Everything a document about ``topic`` shows; empty when the graph knows nothing of it.
+
+    Raises ValueError for a topic that is not an IRI (nothing reaches a query unchecked).
+    """
+    topic = ox.NamedNode(topic).value
     own = owned_graph(topic, store.base)
     if own is not None and (own == topic or own.endswith("/graph/ontology")):
         quads = _quads(store, [_graph(own)], deadline)  # a graph, or the ontology: the document is the graph
@@ -119,7 +123,7 @@ def _labels(iris: Iterable[str]) -> str:
 
 
 def _values(iris: Iterable[str]) -> str:
-    return " ".join(f"<{i}>" for i in sorted(iris))
+    return " ".join(str(ox.NamedNode(i)) for i in sorted(iris))
 
 
 def _is_iri(term: object) -> bool:

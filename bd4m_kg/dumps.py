@@ -15,6 +15,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -75,6 +76,23 @@ def current_dumps(store: Store) -> Manifest:
         return found
     with store.state.writer_lock():
         return write_dumps(store)
+
+
+def waited_dumps(store: Store, wait: float = 10.0) -> Manifest:
+    """The dumps of the current generation, waiting up to ``wait`` seconds for a writer to finish.
+
+    After a change the server writes them in the background under the writer lock; a request
+    polls for them instead of queueing on that lock, and writes them itself only if they still
+    have not appeared (no writer was at work, e.g. after a load by another process).
+    """
+    target = dumps_folder(store) / str(store.generation)
+    give_up = time.monotonic() + wait
+    while time.monotonic() < give_up and store.state.writer_busy():
+        found = _read_manifest(target)
+        if found is not None:
+            return found
+        time.sleep(0.1)
+    return current_dumps(store)
 
 
 def write_dumps(store: Store) -> Manifest:

@@ -9,11 +9,13 @@ back with :func:`page_path`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bd4m_kg.namespaces import BASE
 
 EXTENSIONS = ("ttl", "nt", "rdf", "jsonld", "nq", "trig", "html")
+SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")  # slugs, kinds and scheme names: nothing else
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ def document_path(thing_path: str) -> str | None:
     True
     """
     parts = thing_path.split("/")
+    if not _plain(parts):
+        return None
     if parts[0] == "id" and len(parts) == 3 and all(parts):
         return f"doc/{parts[1]}/{parts[2]}"
     if parts[0] == "vocab" and len(parts) in (2, 3) and all(parts):
@@ -55,6 +59,8 @@ def document_of(path: str, base: str = BASE) -> Document | None:
     True
     """
     parts = path.split("/")
+    if not _plain(parts):
+        return None
     if path == "ontology":
         return Document(path, f"{base}ontology")
     if parts[0] == "graph" and len(parts) in (2, 3) and all(parts):
@@ -66,6 +72,15 @@ def document_of(path: str, base: str = BASE) -> Document | None:
     if len(parts) == 3 and parts[1] != "vocab":
         return Document(path, f"{base}id/{parts[1]}/{parts[2]}")
     return None
+
+
+def _plain(parts: list[str]) -> bool:
+    """Whether every path segment is a plain name (so it can go into an IRI and a query as is).
+
+    >>> _plain(["doc", "project", "x"]), _plain(["doc", "project", "x> } SERVICE <http:"])
+    (True, False)
+    """
+    return all(SEGMENT.fullmatch(part) for part in parts)
 
 
 def split_extension(path: str) -> tuple[str, str | None]:

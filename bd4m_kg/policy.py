@@ -38,7 +38,7 @@ FORMS = {
 
 
 IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*>"
-GAP = r"(?:\s|#[^\n\r]*)*"
+GAP = r"(?:\s++|#[^\n\r]*+)*+"  # possessive: whitespace and comments are read one way only
 PROLOGUE_THEN_FORM = re.compile(
     rf"{GAP}(?:(?:BASE{GAP}{IRIREF}|PREFIX\s{GAP}[^\s:<>#]*:{GAP}{IRIREF}){GAP})*"
     r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",

@@ -134,6 +134,8 @@ class _Index:
             if local:
                 return Link(self.label(term), local)
             labelled = self.label(term) if self.out.get(term) else term.value
+            if not term.value.lower().startswith(("http://", "https://")):
+                return Link(labelled)  # javascript:, data: and the like are shown, never linked
             return Link(labelled, term.value, external=True)
         return Link(self.label(term))
 

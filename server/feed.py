@@ -13,7 +13,7 @@ from bd4m_kg.feed import PREFIXES, feed_page
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.negotiation import GRAPH_OFFERS
 from bd4m_kg.server.errors import ApiError
-from bd4m_kg.server.response_cache import cacheable
+from bd4m_kg.server.response_cache import cacheable, conditional
 from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_store
 
@@ -40,7 +40,7 @@ def page(number: int) -> Response:
     body = ox.serialize(found.quads, format=RDF_FORMATS[offer.short].format, prefixes=PREFIXES)
     response = Response(body, content_type=offer.content_type, headers={"Vary": "Accept"})
     response.headers["Cache-Control"] = IMMUTABLE if found.immutable else NEWEST
-    return cacheable(response)
+    return cacheable(response) if found.immutable else conditional(response)  # the newest page grows
 
 
 def init_app(app: Flask) -> None:

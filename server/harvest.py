@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, g, request, send_file, url_for
 
-from bd4m_kg.dumps import Manifest, current_dumps, dumps_folder
+from bd4m_kg.dumps import Manifest, current_dumps, dumps_folder, waited_dumps
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.iris import page_path
 from bd4m_kg.metadata import catalogue, void_description
@@ -54,8 +54,8 @@ def refresh_in_background(store: Store, logger: logging.Logger) -> None:
 
 
 def manifest() -> Manifest:
-    """The current generation's dumps and counts (written now if they are missing)."""
-    return current_dumps(get_store())
+    """The current generation's dumps and counts, once written (see :func:`waited_dumps`)."""
+    return waited_dumps(get_store())
 
 
 @harvest.get("/dumps/<name>")

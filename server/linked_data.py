@@ -95,6 +95,8 @@ def _offer(extension: str | None) -> Offer:
 def _describe(topic: str) -> Description:
     try:
         return describe(get_store(), topic, request_deadline())
+    except ValueError as error:
+        raise ApiError(404, f"there is no document about {topic!r}") from error
     except QueryTimeout as error:
         raise ApiError(503, f"describing {topic} took too long; try again") from error
     except StoreError as error:
@@ -103,8 +105,11 @@ def _describe(topic: str) -> Description:
 
 def _exists(topic: str) -> bool:
     """Whether the graph says anything about ``topic`` (as a subject, in any graph)."""
-    rows = get_store().select(f"SELECT ?p WHERE {{ <{ox.NamedNode(topic).value}> ?p ?o }} LIMIT 1")
-    return bool(rows)
+    try:
+        subject = ox.NamedNode(topic)
+    except ValueError:
+        return False
+    return bool(get_store().select(f"SELECT ?p WHERE {{ {subject} ?p ?o }} LIMIT 1"))
 
 
 def _retired(description: Description) -> Response | None:

@@ -23,7 +23,7 @@ from werkzeug.http import parse_date
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Key = tuple[str, str, str, str, bool]
-MARK = "X-Same-Until-Change"  # set by cacheable() on streamed responses, never sent
+MARK = "X-Same-Until-Change"  # set by cacheable(); only marked responses are kept; never sent
 KEPT_WITH_304 = (
     "etag",
     "vary",
@@ -63,7 +63,7 @@ class ResponseCache:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """Answer from memory when possible; otherwise run the app and keep what it allows."""
         if not self.max_bytes or not _cacheable_request(environ):
-            return self.app(environ, start_response)
+            return self.app(environ, _unmarked(start_response))
         key = _key(environ)
         generation = self.generation()
         stored = self._get(generation, key)
@@ -112,11 +112,12 @@ class ResponseCache:
         body = self.app(environ, remember)
         headers: list[tuple[str, str]] = seen["headers"]
         names = {name.lower() for name, _ in headers}
+        headers = [(k, v) for k, v in headers if k != MARK]
         if not _storable(environ, seen["status"], names):
             start_response(seen["status"], headers)
             return body
         if "etag" not in names:
-            start_response(seen["status"], [(k, v) for k, v in headers if k != MARK])
+            start_response(seen["status"], headers)
             return self._copy(body, headers, generation, key)
         try:
             data = b"".join(body)
@@ -145,8 +146,7 @@ class ResponseCache:
         if copy is not None:
             data = b"".join(copy)
             etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
-            kept = [(k, v) for k, v in headers if k != MARK]
-            kept += [("Content-Length", str(len(data))), ("ETag", etag)]
+            kept = [*headers, ("Content-Length", str(len(data))), ("ETag", etag)]
             self._put(generation, key, Stored(headers=kept, body=data, etag=etag))
 
 
@@ -156,11 +156,22 @@ def cacheable(response: Response) -> Response:
     A complete one gets an ETag (and a 304 for a matching If-None-Match) now; a streamed one is kept
     by the cache when it ends whole.
     """
-    if response.is_streamed:
-        response.headers[MARK] = "1"
-        return response
+    response.headers[MARK] = "1"
+    return response if response.is_streamed else conditional(response)
+
+
+def conditional(response: Response) -> Response:
+    """A complete response with an ETag of its bytes (unless it has one) and 304 when it matches."""
     response.add_etag()
     return response.make_conditional(request)
+
+
+def _unmarked(start_response: Callable[..., Any]) -> Callable[..., Any]:
+    def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        kept = [(k, v) for k, v in headers if k != MARK]
+        return start_response(status, kept, exc_info) if exc_info else start_response(status, kept)
+
+    return start
 
 
 def _cacheable_request(environ: dict[str, Any]) -> bool:
@@ -184,11 +195,10 @@ def _key(environ: dict[str, Any]) -> Key:
 
 def _storable(environ: dict[str, Any], status: str, names: set[str]) -> bool:
     """Whether a response may be kept: a 200 to a GET that its view marked, setting no cookie."""
-    marked = "etag" in names or MARK.lower() in names
     return (
         environ["REQUEST_METHOD"] == "GET"
         and status.startswith("200")
-        and marked
+        and MARK.lower() in names
         and "set-cookie" not in names
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -22,12 +23,13 @@ from bd4m_kg.protocol import ProtocolError, read_query_request
 from bd4m_kg.server.auth import require
 from bd4m_kg.server.errors import ApiError, wants_html
 from bd4m_kg.server.pages import current_stats
-from bd4m_kg.server.response_cache import cacheable
+from bd4m_kg.server.response_cache import cacheable, conditional
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 
 sparql = Blueprint("sparql", __name__)
 READ_AHEAD = 1024 * 1024
+VOLATILE = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(", re.IGNORECASE)  # answers that change alone
 
 
 @sparql.route("/sparql", methods=["GET", "POST"])
@@ -67,19 +69,25 @@ def answer(
         **dataset_of(default_graphs, named_graphs, inspected),
     )
     answer, head, finished = run(query)
-    return respond(answer, offer, head, finished, cap)
+    return respond(answer, offer, head, finished, cap, fixed=not VOLATILE.search(text))
 
 
-def respond(answer: Answer, offer: Offer, head: bytes, finished: bool, cap: int | None) -> Response:
-    """The HTTP response for an answer whose start was read: whole when complete, else streamed."""
+def respond(
+    answer: Answer, offer: Offer, head: bytes, finished: bool, cap: int | None, fixed: bool = True
+) -> Response:
+    """The HTTP response for an answer whose start was read: whole when complete, else streamed.
+
+    ``fixed``: the answer stays the same until the store changes, so the answer cache may keep it.
+    """
     headers = {"Vary": "Accept", "Result-Truncated": "true" if answer.truncated else "false"}
     if answer.kind != "boolean" and cap is not None:
         headers["Result-Cap"] = str(cap)
     if finished:
-        return cacheable(Response(head, content_type=offer.content_type, headers=headers))
+        whole = Response(head, content_type=offer.content_type, headers=headers)
+        return cacheable(whole) if fixed else conditional(whole)
     response = Response(_chain(head, answer.chunks), content_type=offer.content_type, headers=headers)
     response.call_on_close(answer.close)
-    return cacheable(response)
+    return cacheable(response) if fixed else response
 
 
 def inspect(text: str) -> InspectedQuery:

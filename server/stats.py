@@ -36,7 +36,7 @@ def statistics() -> Response:
         charts.append((title, Markup(bar_chart(title, bars))))  # SVG built from escaped parts
     network = data_network(store)
     everyone = [*network.holders, *network.projects, *network.users]
-    links = {iri: page_path(iri, store.base) or iri for iri in everyone}
+    links = {iri: path for iri in everyone if (path := page_path(iri, store.base))}
     body = render_template(
         "stats.html",
         stats=current_stats(store),

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import requests
 
-from bd4m_kg.server.response_cache import ResponseCache
+from bd4m_kg.server.response_cache import MARK, ResponseCache
 from conftest import BD4M_KG, FIXTURES
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -110,7 +110,7 @@ def test_the_cache_holds_no_more_bytes_than_allowed():
 
     def fixture_app(environ, start_response):
         body = environ["PATH_INFO"].encode() * (10_000 // len(environ["PATH_INFO"]))
-        start_response("200 OK", [("Content-Length", str(len(body))), ("ETag", '"x"')])
+        start_response("200 OK", [("Content-Length", str(len(body))), ("ETag", '"x"'), (MARK, "1")])
         return [body]
 
     cache = ResponseCache(fixture_app, generation=lambda: 1, max_bytes=100_000)
@@ -119,3 +119,10 @@ def test_the_cache_holds_no_more_bytes_than_allowed():
         assert b"".join(cache(environ, lambda status, headers: None)).startswith(b"/p")
         assert cache.bytes_held <= 100_000
     assert cache.bytes_held > 50_000
+
+
+def test_answers_that_change_by_themselves_are_not_kept(server):
+    url = server[0]
+    query = {"query": "SELECT (STRUUID() AS ?id) WHERE {}", "format": "tsv"}
+    first, second = (requests.get(f"{url}/sparql", params=query, timeout=30).text for _ in range(2))
+    assert first != second

@@ -138,6 +138,12 @@ def test_unknown_iris_are_404_and_nothing_acceptable_is_406(url):
         response = get(url, path, Accept="text/turtle")
         assert response.status_code == 404, path
         assert response.json()["ok"] is False
+    injected = (
+        "/graph/project/x%3E%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20SERVICE%20%3Chttp:%5Cu002F%5Cu002F"
+        "127.0.0.1:9%3E%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20BIND(%3Curn:x%3E%20AS%20%3Fg)%20%7D%20%23"
+    )
+    for path in (injected, "/doc/project/a%20b", "/id/project/a%20b"):
+        assert get(url, path, Accept="text/turtle").status_code == 404, path
     refused = get(url, "/doc/organisation/iom", Accept="image/png")
     assert refused.status_code == 406 and "text/turtle" in refused.json()["offered"]
 

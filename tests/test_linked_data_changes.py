@@ -92,11 +92,13 @@ def test_in_chromium_a_record_named_like_a_script_runs_nothing(own_server):
         f"{BASE}graph/organisation/fixture-script",
         f"<{BASE}id/organisation/fixture-script> a <http://www.w3.org/ns/org#Organization> ;\n"
         f'  <http://www.w3.org/2000/01/rdf-schema#label> "{escaped}"@en ;\n'
-        f'  <http://purl.org/dc/terms/description> "A & B <b>not bold</b> (test data)"@en .',
+        f'  <http://purl.org/dc/terms/description> "A & B <b>not bold</b> (test data)"@en ;\n'
+        f"  <http://purl.org/dc/terms/source> <javascript:window.pwned=3> .",
     )
     with chromium_page() as page:
         page.goto(f"{url}/doc/organisation/fixture-script")
         assert page.evaluate("window.pwned") is None
+        assert page.locator("a[href^='javascript:']").count() == 0  # shown, never linked
         assert page.locator("h1").inner_text() == name  # shown as text, not markup
         assert "<b>not bold</b>" in page.locator(".summary").inner_text()
         embedded = page.evaluate(

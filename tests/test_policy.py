@@ -39,3 +39,9 @@ def test_service_is_found_however_it_is_written(text):
 def test_from_is_read_by_the_full_parse():
     inspected = inspect_query("SELECT * FROM <urn:a> FROM NAMED <urn:b> WHERE { ?s ?p ?o }")
     assert inspected.from_graphs == ("urn:a",) and inspected.from_named_graphs == ("urn:b",)
+
+
+def test_a_query_of_many_comments_is_read_at_once():
+    """Whitespace and comments are matched one way only (a pattern with choices here took
+    exponential time on ``# # # …``)."""
+    assert inspect_query("#" + " #" * 5000 + "\nASK {}").form == "ASK"

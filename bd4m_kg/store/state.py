@@ -111,6 +111,16 @@ class StoreState:
         db.execute("BEGIN")
         return db
 
+    def writer_busy(self) -> bool:
+        """Whether some thread or process holds the writer lock right now (never waits)."""
+        with open(self.folder / "writer.lock", "w") as probe:
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(probe, fcntl.LOCK_UN)
+            return False
+
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
         """Hold the one writer lock of this store (across threads and processes) while changing it.
