@@ -250,16 +250,22 @@ def serving(
             stop(process)
 
 
+def store_options(request, folder: Path) -> list[str]:
+    """The ``--store`` (and ``--state``) options for the fixture's kind of store in ``folder``; the
+    remote kind starts an Oxigraph server, stopped when the fixture ends."""
+    if request.param != "remote":
+        return ["--store", str(folder / "store")]
+    oxigraph = OxigraphServer(folder / "oxigraph").start()
+    request.addfinalizer(oxigraph.stop)
+    return ["--store", oxigraph.url, "--state", str(folder / "state")]
+
+
 @pytest.fixture(scope="session", params=STORE_KINDS)
 def served(request, tmp_path_factory):
     """One ``bd4m-kg serve`` per kind of store for the session, started as a user starts it on an
     empty store; yields its base URL and store options. Tests only read from it."""
     folder = tmp_path_factory.mktemp(f"serve-{request.param}")
-    options = ["--store", str(folder / "store")]
-    if request.param == "remote":
-        oxigraph = OxigraphServer(folder / "oxigraph").start()
-        request.addfinalizer(oxigraph.stop)
-        options = ["--store", oxigraph.url, "--state", str(folder / "state")]
+    options = store_options(request, folder)
     with serving(folder, options) as (url, _):
         yield url, options
 
@@ -269,11 +275,7 @@ def own_server(request, tmp_path_factory):
     """A ``bd4m-kg serve`` for one test module, which may write to it: its URL, store options, an
     admin token (made with ``bd4m-kg token create``) and its process. Queries may take 2 minutes."""
     folder = tmp_path_factory.mktemp(f"own-{request.param}")
-    options = ["--store", str(folder / "store")]
-    if request.param == "remote":
-        oxigraph = OxigraphServer(folder / "oxigraph").start()
-        request.addfinalizer(oxigraph.stop)
-        options = ["--store", oxigraph.url, "--state", str(folder / "state")]
+    options = store_options(request, folder)
     with serving(folder, options, settings={"QUERY_DEADLINE": "120"}) as (url, process):
         created = subprocess.run(
             [BD4M_KG, "token", "create", "module-admin", "--role", "admin", *options],
