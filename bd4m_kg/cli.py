@@ -89,6 +89,54 @@ def check(no_reasoner: bool) -> None:
 
 
 @main.command()
+@click.option(
+    "--shapes",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Validate against this SHACL file instead of the directory's shapes (any data, any shapes).",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="text: problems by record with file and line; turtle: the sh:ValidationReport; json.",
+)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def validate(shapes: Path | None, output: str, files: tuple[Path, ...]) -> None:
+    """Validate RDF files (Turtle, N-Triples, RDF/XML, JSON-LD) against SHACL shapes.
+
+    Without --shapes the directory's shapes are used, with the ontology and vocabularies as
+    context; warnings do not fail. With --shapes it is a general SHACL validator.
+
+    \b
+    Exit codes: 0 conforms, 1 does not, 2 unreadable input or ill-formed shapes.
+    Example: bd4m-kg validate data/project/project-jetson.ttl
+    """
+    from bd4m_kg.problem_report import as_json, as_text, locate
+    from bd4m_kg.rdf_io import RdfSyntaxError, read_rdf
+    from bd4m_kg.validation import ShapesError, read_shapes, validate_with
+    from bd4m_kg.validation import validate as validate_project
+
+    try:
+        data = read_rdf(files[0])
+        for path in files[1:]:
+            data += read_rdf(path)
+        report = validate_with(data, read_shapes(shapes)) if shapes else validate_project(data)
+    except (RdfSyntaxError, ShapesError) as error:
+        fail(str(error))
+    if output == "turtle":
+        click.echo(report.graph.serialize(format="turtle"))
+    elif output == "json":
+        click.echo(as_json(report.conforms, locate(report, list(files))))
+    else:
+        click.echo(as_text(report.conforms, locate(report, list(files))))
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command()
 @store_option
 @click.option("--base", help="Canonical base IRI to publish under (default https://w3id.org/bd4m/).")
 def init(location: str, state: Path | None, base: str | None) -> None:

@@ -1,0 +1,89 @@
+"""A validation report for people: problems grouped by record, each with the file and line to fix.
+
+Lines come from a tokenizer pass over Turtle and N-Triples files (:mod:`bd4m_kg.source_lines`):
+the line of the statement with the problem's property, else where its record starts. Files of
+other formats, and problems about blank nodes, say "line unknown" rather than guess.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from bd4m_kg.namespaces import compact
+from bd4m_kg.source_lines import statement_lines
+from bd4m_kg.validation import Problem, ValidationReport
+
+TOKENIZED = {".ttl", ".nt", ".n3"}
+
+
+@dataclass(frozen=True)
+class Located:
+    """A problem and where it is written (file and line, when they can be told)."""
+
+    problem: Problem
+    file: str | None
+    line: int | None
+
+
+def locate(report: ValidationReport, files: list[Path]) -> list[Located]:
+    """Every problem of the report with the file and line it points at."""
+    lines = {
+        path: statement_lines(path.read_text(), path.resolve().as_uri())
+        for path in files
+        if path.suffix in TOKENIZED
+    }
+    located = []
+    for problem in report.problems:
+        where = None
+        for path, found in lines.items():
+            line = found.get((problem.focus, problem.path)) or found.get((problem.focus, None))
+            if line is not None:
+                where = (str(path), line)
+                break
+        located.append(Located(problem, *(where or (None, None))))
+    return located
+
+
+def as_text(conforms: bool, located: list[Located]) -> str:
+    """The report in plain words, grouped by the record (focus node) each problem concerns."""
+    if not located:
+        return "Conforms: no problems found."
+    by_focus: dict[str, list[Located]] = defaultdict(list)
+    for item in located:
+        by_focus[item.problem.focus].append(item)
+    out = []
+    for focus, items in by_focus.items():
+        out.append(compact(focus) if focus.startswith("http") else focus)
+        for item in items:
+            where = f"{item.file}:{item.line}" if item.line else "line unknown"
+            path = item.problem.path or ""
+            what = compact(path) if path.startswith(("http://", "https://")) else "the record"
+            value = f" = {item.problem.value}" if item.problem.value else ""
+            out.append(f"  {item.problem.severity:<9} {where}  {what}{value}")
+            out.append(f"            {item.problem.message or 'no message'}")
+    verdict = "Conforms (warnings only)." if conforms else "Does not conform."
+    counts = defaultdict(int)
+    for item in located:
+        counts[item.problem.severity] += 1
+    summary = ", ".join(f"{n} {kind.lower()}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
+    return "\n".join([*out, "", f"{verdict} {summary}."])
+
+
+def as_json(conforms: bool, located: list[Located]) -> str:
+    """The report as JSON: conforms, and every problem with its file and line (null when unknown)."""
+    problems = [
+        {
+            "severity": i.problem.severity,
+            "focus": i.problem.focus,
+            "path": i.problem.path,
+            "value": i.problem.value,
+            "message": i.problem.message,
+            "file": i.file,
+            "line": i.line,
+        }
+        for i in located
+    ]
+    return json.dumps({"conforms": conforms, "problems": problems}, indent=2, ensure_ascii=False)

@@ -1,0 +1,135 @@
+"""Where a statement is written in a Turtle or N-Triples file, found by a tokenizer pass.
+
+A validation report can then point a curator at the line to fix.
+
+:func:`statement_lines` maps ``(subject IRI, predicate IRI)`` to the line of the first such
+statement, and ``(subject IRI, None)`` to the line where the subject is first described. Blank
+nodes have no name a report could use, so statements about them are not mapped ("line unknown").
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+TOKEN = re.compile(
+    r"""
+    (?P<space>[ \t\r]+) | (?P<newline>\n) | (?P<comment>\#[^\n]*)
+  | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
+  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<directive>@prefix|@base|(?i:PREFIX|BASE)(?=[\s<]))
+  | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<datatype>\^\^)
+  | (?P<blank>_:[^\s;,.()\[\]]+)
+  | (?P<punct>[;,.\[\]()])
+  | (?P<name>[^\s;,()\[\]"'<]+?(?=[\s;,()\[\]"'<]|\.(?:\s|$)|$))
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def statement_lines(text: str, base: str = "") -> dict[tuple[str, str | None], int]:
+    """The line (from 1) of each (subject, predicate), and of each subject, in a Turtle or N-Triples text.
+
+    >>> lines = statement_lines('@prefix ex: <http://e/> .\\nex:a a ex:T ;\\n  ex:p "x" .')
+    >>> lines[("http://e/a", "http://e/p")], lines[("http://e/a", None)]
+    (3, 2)
+    """
+    reader = _Reader(base)
+    line = 1
+    for match in TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "newline":
+            line += 1
+        elif kind in ("long", "string"):
+            reader.term(None, line)
+            line += value.count("\n")
+        elif kind not in ("space", "comment"):
+            reader.token(kind or "", value, line)
+    return reader.found
+
+
+class _Reader:
+    """A small Turtle state machine: which subject and predicate each term belongs to."""
+
+    def __init__(self, base: str) -> None:
+        self.base, self.prefixes = base, {}
+        self.found: dict[tuple[str, str | None], int] = {}
+        self.stack: list[list] = [[None, None, "subject"]]  # [subject, predicate, expecting]
+        self.directive: list[str] | None = None
+        self.skip_next = False  # a datatype IRI or a language tag belongs to the literal before it
+
+    def token(self, kind: str, value: str, line: int) -> None:
+        if self.directive is not None:
+            self._directive(kind, value)
+            return
+        if kind == "directive":
+            self.directive = [value.lower().lstrip("@")]
+        elif kind == "datatype":
+            self.skip_next = True
+        elif kind == "langtag":
+            pass
+        elif kind == "punct":
+            self._punct(value, line)
+        else:
+            self.term(self._iri(kind, value), line)
+
+    def term(self, iri: str | None, line: int) -> None:
+        """A term at ``line``: subject, predicate or object, by the state of the statement."""
+        if self.skip_next:
+            self.skip_next = False
+            return
+        state = self.stack[-1]
+        if state[2] == "subject":
+            state[0], state[2] = iri, "predicate"
+            if iri and (iri, None) not in self.found:
+                self.found[(iri, None)] = line
+        elif state[2] == "predicate":
+            state[1], state[2] = iri, "object"
+            if state[0] and iri and (state[0], iri) not in self.found:
+                self.found[(state[0], iri)] = line
+        # an object needs nothing: the statement was placed by its predicate
+
+    def _punct(self, value: str, line: int) -> None:
+        state = self.stack[-1]
+        if value == "[":
+            if state[2] == "subject":
+                state[2] = "predicate"  # [ … ] as a subject: statements about a blank node
+            self.stack.append([None, None, "predicate"])
+        elif value == "]" and len(self.stack) > 1:
+            self.stack.pop()
+        elif value == "(":
+            self.stack.append([None, None, "list"])
+        elif value == ")" and len(self.stack) > 1:
+            self.stack.pop()
+        elif value == ";":
+            state[2] = "predicate"
+        elif value == "." and len(self.stack) == 1:
+            self.stack[0] = [None, None, "subject"]
+
+    def _directive(self, kind: str, value: str) -> None:
+        """@prefix / PREFIX name IRI, @base / BASE IRI (a final '.' is read as punctuation)."""
+        assert self.directive is not None
+        keyword = self.directive[0]
+        if kind == "name" and keyword == "prefix":
+            self.directive.append(value.rstrip(":"))
+        elif kind == "iri":
+            iri = urljoin(self.base, value[1:-1])
+            if keyword == "base":
+                self.base = iri
+            else:
+                self.prefixes[self.directive[1] if len(self.directive) > 1 else ""] = iri
+            self.directive = None
+
+    def _iri(self, kind: str, value: str) -> str | None:
+        if kind == "iri":
+            return urljoin(self.base, value[1:-1])
+        if kind == "name" and value == "a":
+            return RDF_TYPE
+        if kind == "name" and ":" in value:
+            prefix, _, local = value.partition(":")
+            namespace = self.prefixes.get(prefix)
+            return None if namespace is None else namespace + re.sub(r"\\(.)", r"\1", local)
+        return None

@@ -1,0 +1,78 @@
+"""``bd4m-kg validate``: problems by record with the line to fix (expected lines written by hand
+from the fixture files), the three output formats, the exit codes, and --shapes as a general
+SHACL tool. The fixtures are synthetic test data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+from rdflib import Graph, Literal
+from rdflib.namespace import SH
+
+from conftest import BD4M_KG, FIXTURES
+
+FOLDER = FIXTURES / "validate"
+BROKEN = FOLDER / "broken-project.ttl"
+FOCUS = "https://w3id.org/bd4m/id/project/fixture-broken"
+
+
+def run(*arguments: object) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [BD4M_KG, "validate", *map(str, arguments)], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_text_names_each_problem_with_its_line_and_exits_1():
+    done = run(BROKEN)
+    assert done.returncode == 1
+    text = done.stdout
+    assert "project:fixture-broken" in text
+    assert f"Violation {BROKEN}:12  dcterms:source = not a URL" in text  # the statement with the bad value
+    assert f"Violation {BROKEN}:10  bd4m:policyNeed = https://w3id.org/bd4m/vocab/theme/health" in text
+    assert f"Violation {BROKEN}:8  rdfs:label" in text  # missing: the line where the record starts
+    assert "The policy need must be a concept of vocab/policy-need." in text
+    assert "Does not conform." in text
+
+
+def test_json_gives_file_and_line_and_null_when_unknown():
+    problems = json.loads(run(BROKEN, "--format", "json").stdout)["problems"]
+    lines = {(p["focus"], p["path"]): p["line"] for p in problems}
+    assert lines[(FOCUS, "http://purl.org/dc/terms/source")] == 12
+    assert lines[(FOCUS, "https://w3id.org/bd4m/ontology#policyNeed")] == 10
+    assert (
+        lines[("https://w3id.org/bd4m/vocab/theme/health", "http://www.w3.org/2004/02/skos/core#inScheme")]
+        is None
+    )
+
+
+def test_turtle_is_a_standard_validation_report():
+    report = Graph().parse(data=run(BROKEN, "--format", "turtle").stdout, format="turtle")
+    root = next(report.subjects(predicate=SH.conforms))
+    assert report.value(root, SH.conforms) == Literal(False)
+    assert len(list(report.objects(root, SH.result))) >= 4
+
+
+def test_the_directory_conforms_and_exits_0(root):
+    """The records together (a record alone names organisations whose records are elsewhere)."""
+    done = run(*sorted((root / "data").rglob("*.ttl")))
+    assert done.returncode == 0, done.stdout
+    assert "Conforms (warnings only)." in done.stdout  # recommended fields some records lack
+
+
+def test_unreadable_input_exits_2_with_line_and_column(tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<http://example.org/a> <http://example.org/b> .\n")
+    done = run(broken)
+    assert done.returncode == 2 and str(broken) in done.stderr and "line 1 column 47" in done.stderr
+    assert done.stdout == ""
+
+
+def test_with_shapes_it_validates_any_data_and_refuses_ill_formed_shapes():
+    people = FOLDER / "people.nt"
+    done = run("--shapes", FOLDER / "people-shapes.ttl", people)
+    assert done.returncode == 1
+    assert f"Violation {people}:4  <http://example.org/age> = forty" in done.stdout
+    assert "An age is a whole number." in done.stdout
+    refused = run("--shapes", FOLDER / "shapes-broken.ttl", people)
+    assert refused.returncode == 2 and "not well-formed SHACL" in refused.stderr and refused.stdout == ""
