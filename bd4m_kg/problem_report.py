@@ -1,8 +1,9 @@
 """A validation report for people: problems grouped by record, each with the file and line to fix.
 
-Lines come from a tokenizer pass over Turtle and N-Triples files (:mod:`bd4m_kg.source_lines`):
-the line of the statement with the problem's property, else where its record starts. Files of
-other formats, and problems about blank nodes, say "line unknown" rather than guess.
+Lines come from a tokenizer pass over Turtle and N-Triples files and the element lines of RDF/XML
+(:mod:`bd4m_kg.source_lines`): the line of the statement with the problem's property, else where
+its record starts. JSON-LD files, and problems about blank nodes, say "line unknown" rather than
+guess.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bd4m_kg.namespaces import compact
-from bd4m_kg.source_lines import statement_lines
+from bd4m_kg.source_lines import rdfxml_lines, statement_lines
 from bd4m_kg.validation import Problem, ValidationReport
 
-TOKENIZED = {".ttl", ".nt", ".n3"}
+READERS = {".ttl": statement_lines, ".nt": statement_lines, ".n3": statement_lines, ".rdf": rdfxml_lines}
+READERS |= {".owl": rdfxml_lines, ".xml": rdfxml_lines}
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,9 @@ class Located:
 def locate(report: ValidationReport, files: list[Path]) -> list[Located]:
     """Every problem of the report with the file and line it points at."""
     lines = {
-        path: statement_lines(path.read_text(), path.resolve().as_uri())
+        path: READERS[path.suffix](path.read_text(), path.resolve().as_uri())
         for path in files
-        if path.suffix in TOKENIZED
+        if path.suffix in READERS
     }
     located = []
     for problem in report.problems:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from urllib.parse import urljoin
+from xml.parsers import expat
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TOKEN = re.compile(
@@ -133,3 +134,52 @@ class _Reader:
             namespace = self.prefixes.get(prefix)
             return None if namespace is None else namespace + re.sub(r"\\(.)", r"\1", local)
         return None
+
+
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+def rdfxml_lines(text: str, base: str = "") -> dict[tuple[str, str | None], int]:
+    """The same map as :func:`statement_lines`, for RDF/XML.
+
+    It gives the line of each node element (by ``rdf:about`` or ``rdf:ID``) and of each property
+    element or attribute under it. Entity declarations are refused: nothing outside the file is read.
+    """
+    parser = expat.ParserCreate(namespace_separator="")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    found: dict[tuple[str, str | None], int] = {}
+    stack: list[tuple[str | None, str]] = []  # per open element: (its subject if a node, its base)
+
+    def refuse(*_: object) -> None:
+        raise ValueError("entity declarations are not read")
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        inherited = stack[-1][1] if stack else base
+        element_base = urljoin(inherited, attributes.get(f"{XML_NS}base", ""))
+        line = parser.CurrentLineNumber
+        is_node = name != f"{RDF_NS}RDF" and (len(stack) % 2 == 1)  # rdf:RDF, node, property, node, …
+        if not is_node:
+            parent = next((s for s, _ in reversed(stack) if s), None) if stack else None
+            if parent and name != f"{RDF_NS}RDF":
+                found.setdefault((parent, name), line)
+            stack.append((None, element_base))
+            return
+        about = attributes.get(f"{RDF_NS}about") or (
+            "#" + attributes[f"{RDF_NS}ID"] if f"{RDF_NS}ID" in attributes else None
+        )
+        subject = urljoin(element_base, about) if about is not None else None
+        if subject:
+            found.setdefault((subject, None), line)
+            if name != f"{RDF_NS}Description":
+                found.setdefault((subject, RDF_TYPE), line)
+            for attribute in attributes:
+                if not attribute.startswith((RDF_NS, XML_NS)):
+                    found.setdefault((subject, attribute), line)
+        stack.append((subject, element_base))
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda name: stack.pop()
+    parser.EntityDeclHandler = refuse
+    parser.Parse(text.encode(), True)
+    return found

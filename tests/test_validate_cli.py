@@ -76,3 +76,12 @@ def test_with_shapes_it_validates_any_data_and_refuses_ill_formed_shapes():
     assert "An age is a whole number." in done.stdout
     refused = run("--shapes", FOLDER / "shapes-broken.ttl", people)
     assert refused.returncode == 2 and "not well-formed SHACL" in refused.stderr and refused.stdout == ""
+
+
+def test_rdf_xml_problems_point_at_element_lines():
+    xml = FOLDER / "broken-project.rdf"
+    done = run(xml)
+    assert done.returncode == 1
+    assert f"Violation {xml}:9  dcterms:source = not a URL" in done.stdout
+    assert f"Violation {xml}:8  bd4m:policyNeed" in done.stdout
+    assert f"Violation {xml}:6  rdfs:label" in done.stdout  # missing: the node element's line
