@@ -1,9 +1,9 @@
 """A validation report for people: problems grouped by record, each with the file and line to fix.
 
-Lines come from a tokenizer pass over Turtle and N-Triples files and the element lines of RDF/XML
-(:mod:`bd4m_kg.source_lines`): the line of the statement with the problem's property, else where
-its record starts. JSON-LD files, and problems about blank nodes, say "line unknown" rather than
-guess.
+Lines come from a tokenizer pass over Turtle and N-Triples files and the element lines of RDF/XML;
+JSON-LD gets a JSON pointer (:mod:`bd4m_kg.source_lines`). Each points at the statement with the
+problem's property, else where its record starts; problems about blank nodes say "line unknown"
+rather than guess.
 """
 
 from __future__ import annotations
@@ -14,20 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bd4m_kg.namespaces import compact
-from bd4m_kg.source_lines import rdfxml_lines, statement_lines
+from bd4m_kg.source_lines import jsonld_pointers, rdfxml_lines, statement_lines
 from bd4m_kg.validation import Problem, ValidationReport
 
 READERS = {".ttl": statement_lines, ".nt": statement_lines, ".n3": statement_lines, ".rdf": rdfxml_lines}
-READERS |= {".owl": rdfxml_lines, ".xml": rdfxml_lines}
+READERS |= {".owl": rdfxml_lines, ".xml": rdfxml_lines, ".jsonld": jsonld_pointers, ".json": jsonld_pointers}
 
 
 @dataclass(frozen=True)
 class Located:
-    """A problem and where it is written (file and line, when they can be told)."""
+    """A problem and where it is written: file and line (a JSON pointer for JSON-LD), when known."""
 
     problem: Problem
     file: str | None
-    line: int | None
+    line: int | str | None
 
 
 def locate(report: ValidationReport, files: list[Path]) -> list[Located]:
@@ -60,7 +60,7 @@ def as_text(conforms: bool, located: list[Located]) -> str:
     for focus, items in by_focus.items():
         out.append(compact(focus) if focus.startswith("http") else focus)
         for item in items:
-            where = f"{item.file}:{item.line}" if item.line else "line unknown"
+            where = "line unknown" if item.line is None else f"{item.file}{_position(item.line)}"
             path = item.problem.path or ""
             what = compact(path) if path.startswith(("http://", "https://")) else "the record"
             value = f" = {item.problem.value}" if item.problem.value else ""
@@ -74,6 +74,10 @@ def as_text(conforms: bool, located: list[Located]) -> str:
     return "\n".join([*out, "", f"{verdict} {summary}."])
 
 
+def _position(line: int | str) -> str:
+    return f":{line}" if isinstance(line, int) else f"#{line}"  # a line, or a JSON pointer
+
+
 def as_json(conforms: bool, located: list[Located]) -> str:
     """The report as JSON: conforms, and every problem with its file and line (null when unknown)."""
     problems = [
@@ -84,7 +88,8 @@ def as_json(conforms: bool, located: list[Located]) -> str:
             "value": i.problem.value,
             "message": i.problem.message,
             "file": i.file,
-            "line": i.line,
+            "line": i.line if isinstance(i.line, int) else None,
+            "pointer": i.line if isinstance(i.line, str) else None,
         }
         for i in located
     ]

@@ -9,6 +9,7 @@ nodes have no name a report could use, so statements about them are not mapped (
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urljoin
 from xml.parsers import expat
@@ -183,3 +184,66 @@ def rdfxml_lines(text: str, base: str = "") -> dict[tuple[str, str | None], int]
     parser.EntityDeclHandler = refuse
     parser.Parse(text.encode(), True)
     return found
+
+
+def jsonld_pointers(text: str, base: str = "") -> dict[tuple[str, str | None], str]:
+    """For JSON-LD: the JSON pointer of each node object (by ``@id``) and of each of its keys.
+
+    Keys and ids are expanded with the document's own ``@context`` (terms and prefixes given as
+    strings or ``{"@id": …}``); a remote context is never fetched, so what it alone defines stays
+    unmapped.
+    """
+    found: dict[tuple[str, str | None], str] = {}
+
+    def walk(value: object, pointer: str, context: dict[str, str]) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{pointer}/{index}", context)
+        if not isinstance(value, dict):
+            return
+        context = {**context, **_terms(value.get("@context"))}
+        subject = _expand(value["@id"], context, base) if isinstance(value.get("@id"), str) else None
+        if subject:
+            found.setdefault((subject, None), pointer or "/")
+        for key, item in value.items():
+            where = f"{pointer}/{_escape(key)}"
+            if subject and not key.startswith("@"):
+                found.setdefault((subject, _expand(key, context, base, vocab=True)), where)
+            if subject and key in ("@type", "type"):
+                found.setdefault((subject, RDF_TYPE), where)
+            walk(item, where, context)
+
+    walk(json.loads(text), "", {})
+    return found
+
+
+def _terms(context: object) -> dict[str, str]:
+    if isinstance(context, list):
+        merged: dict[str, str] = {}
+        for part in context:
+            merged |= _terms(part)
+        return merged
+    if not isinstance(context, dict):
+        return {}
+    terms = {}
+    for term, definition in context.items():
+        if isinstance(definition, str):
+            terms[term] = definition
+        elif isinstance(definition, dict) and isinstance(definition.get("@id"), str):
+            terms[term] = definition["@id"]
+    return terms
+
+
+def _expand(value: str, context: dict[str, str], base: str, vocab: bool = False) -> str:
+    if vocab and value in context:
+        value = context[value]
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in context and not local.startswith("//"):
+        return _expand(context[prefix], context, base) + local
+    if colon:
+        return value
+    return context.get("@vocab", "") + value if vocab else urljoin(base, value)
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")

@@ -85,3 +85,16 @@ def test_rdf_xml_problems_point_at_element_lines():
     assert f"Violation {xml}:9  dcterms:source = not a URL" in done.stdout
     assert f"Violation {xml}:8  bd4m:policyNeed" in done.stdout
     assert f"Violation {xml}:6  rdfs:label" in done.stdout  # missing: the node element's line
+
+
+def test_json_ld_problems_point_at_json_pointers():
+    document = FOLDER / "broken-project.jsonld"
+    done = run(document)
+    assert done.returncode == 1
+    assert f"Violation {document}#/@graph/0/dcterms:source  dcterms:source = not a URL" in done.stdout
+    assert f"Violation {document}#/@graph/0/bd4m:policyNeed  bd4m:policyNeed" in done.stdout
+    assert f"Violation {document}#/@graph/0  rdfs:label" in done.stdout  # missing: the node object
+    problems = json.loads(run(document, "--format", "json").stdout)["problems"]
+    assert {p["pointer"] for p in problems if p["path"] == "http://purl.org/dc/terms/source"} == {
+        "/@graph/0/dcterms:source"
+    }
