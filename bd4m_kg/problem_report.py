@@ -32,18 +32,22 @@ class Located:
 
 def locate(report: ValidationReport, files: list[Path]) -> list[Located]:
     """Every problem of the report with the file and line it points at."""
-    lines = {
-        path: READERS[path.suffix](path.read_text(), path.resolve().as_uri())
-        for path in files
-        if path.suffix in READERS
+    texts = {str(path): (path.read_text(), path.suffix, path.resolve().as_uri()) for path in files}
+    return locate_in(report, texts)
+
+
+def locate_in(report: ValidationReport, texts: dict[str, tuple[str, str, str]]) -> list[Located]:
+    """Like :func:`locate`, for documents given as name -> (text, extension such as ``.ttl``, base IRI)."""
+    places = {
+        name: READERS[suffix](text, base) for name, (text, suffix, base) in texts.items() if suffix in READERS
     }
     located = []
     for problem in report.problems:
         where = None
-        for path, found in lines.items():
+        for name, found in places.items():
             line = found.get((problem.focus, problem.path)) or found.get((problem.focus, None))
             if line is not None:
-                where = (str(path), line)
+                where = (name, line)
                 break
         located.append(Located(problem, *(where or (None, None))))
     return located

@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from bd4m_kg.server import (
         browse,
         cors,
+        curate,
         errors,
         feed,
         graph_store,
@@ -49,6 +50,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     feed.init_app(app)
     browse.init_app(app)
     stats.init_app(app)
+    curate.init_app(app)
     cors.init_app(app)
     response_cache.init_app(app)
     return app
