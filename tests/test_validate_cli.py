@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import SH
 
@@ -78,23 +79,24 @@ def test_with_shapes_it_validates_any_data_and_refuses_ill_formed_shapes():
     assert refused.returncode == 2 and "not well-formed SHACL" in refused.stderr and refused.stdout == ""
 
 
-def test_rdf_xml_problems_point_at_element_lines():
-    xml = FOLDER / "broken-project.rdf"
-    done = run(xml)
-    assert done.returncode == 1
-    assert f"Violation {xml}:9  dcterms:source = not a URL" in done.stdout
-    assert f"Violation {xml}:8  bd4m:policyNeed" in done.stdout
-    assert f"Violation {xml}:6  rdfs:label" in done.stdout  # missing: the node element's line
-
-
-def test_json_ld_problems_point_at_json_pointers():
-    document = FOLDER / "broken-project.jsonld"
+@pytest.mark.parametrize(
+    ("name", "source", "policy_need", "record"),
+    [
+        ("broken-project.rdf", ":9", ":8", ":6"),  # element lines
+        ("broken-project.jsonld", "#/@graph/0/dcterms:source", "#/@graph/0/bd4m:policyNeed", "#/@graph/0"),
+    ],
+)
+def test_rdf_xml_and_json_ld_problems_point_at_lines_and_pointers(name, source, policy_need, record):
+    document = FOLDER / name
     done = run(document)
     assert done.returncode == 1
-    assert f"Violation {document}#/@graph/0/dcterms:source  dcterms:source = not a URL" in done.stdout
-    assert f"Violation {document}#/@graph/0/bd4m:policyNeed  bd4m:policyNeed" in done.stdout
-    assert f"Violation {document}#/@graph/0  rdfs:label" in done.stdout  # missing: the node object
-    problems = json.loads(run(document, "--format", "json").stdout)["problems"]
+    assert f"Violation {document}{source}  dcterms:source = not a URL" in done.stdout
+    assert f"Violation {document}{policy_need}  bd4m:policyNeed" in done.stdout
+    assert f"Violation {document}{record}  rdfs:label" in done.stdout  # missing: where the record is
+
+
+def test_json_output_gives_the_pointer_for_json_ld():
+    problems = json.loads(run(FOLDER / "broken-project.jsonld", "--format", "json").stdout)["problems"]
     assert {p["pointer"] for p in problems if p["path"] == "http://purl.org/dc/terms/source"} == {
         "/@graph/0/dcterms:source"
     }
