@@ -104,8 +104,14 @@ def _inactive_unique_lang(quad: ox.Quad) -> bool:
     return quad.predicate == UNIQUE_LANG and quad.object != ox.Literal("true", datatype=XSD_BOOLEAN)
 
 
-def validate(data: Graph, shapes: Graph | None = None, context: Graph | None = None) -> ValidationReport:
-    """Validate ``data`` against ``shapes`` (default: the project's) with ``context`` mixed in."""
+def validate(
+    data: Graph, shapes: Graph | None = None, context: Graph | None = None, focus: set[Node] | None = None
+) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` (default: the project's) with ``context`` mixed in.
+
+    ``context`` defaults to the ontology and vocabulary files. With ``focus``, only results about
+    those nodes are reported (and decide conformance): the rest of the data graph is context.
+    """
     shapes = shapes if shapes is not None else project_shapes()
     context = context if context is not None else project_context()
     conforms, report, _ = pyshacl.validate(
@@ -115,7 +121,24 @@ def validate(data: Graph, shapes: Graph | None = None, context: Graph | None = N
         allow_warnings=True,
         advanced=True,
     )
+    if focus is not None:
+        conforms = _keep_only(report, focus)
     return ValidationReport(bool(conforms), sorted(_problems(report), key=_order), report)
+
+
+def _keep_only(report: Graph, focus: set[Node]) -> bool:
+    """Drop the results about nodes outside ``focus`` from ``report``; whether no violation is left."""
+    root = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    for result in list(report.objects(root, SH.result)):
+        if report.value(result, SH.focusNode) not in focus:
+            report.remove((root, SH.result, result))
+            for triple in list(report.cbd(result)):
+                report.remove(triple)
+    conforms = not any(
+        report.value(r, SH.resultSeverity) == SH.Violation for r in report.objects(root, SH.result)
+    )
+    report.set((root, SH.conforms, Literal(conforms)))
+    return conforms
 
 
 def _problems(report: Graph) -> list[Problem]:

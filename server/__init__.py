@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         sparql,
         stats,
         store,
+        submissions,
         update,
     )
 
@@ -51,6 +52,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     browse.init_app(app)
     stats.init_app(app)
     curate.init_app(app)
+    submissions.init_app(app)
     cors.init_app(app)
     response_cache.init_app(app)
     return app

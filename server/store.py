@@ -9,9 +9,12 @@ from flask import Flask, current_app
 from bd4m_kg.building import build_store
 from bd4m_kg.changes import recover
 from bd4m_kg.config import default_store, state_folder
+from bd4m_kg.curation import reconcile
+from bd4m_kg.inbox import Inbox
 from bd4m_kg.store import Store, open_store
 
 EXTENSION = "bd4m_store"
+INBOX = "bd4m_inbox"
 
 
 def init_app(app: Flask) -> None:
@@ -26,10 +29,19 @@ def init_app(app: Flask) -> None:
     if not store.graph_names():
         app.logger.info("The store is empty: building it from ontology/, shapes/ and data/")
         build_store(store, actor="serve")
+    inbox = Inbox(store.state.folder)
+    with store.state.writer_lock():
+        reconcile(store, inbox)
     app.extensions[EXTENSION] = store
+    app.extensions[INBOX] = inbox
     atexit.register(store.close)
 
 
 def get_store() -> Store:
     """The store of the app handling this request."""
     return current_app.extensions[EXTENSION]
+
+
+def get_inbox() -> Inbox:
+    """The submissions inbox of the app's store."""
+    return current_app.extensions[INBOX]

@@ -12,6 +12,7 @@ from conftest import FIXTURES
 
 SHAPE_FIXTURES = FIXTURES / "shapes"
 FAILING = sorted(SHAPE_FIXTURES.glob("*.fail.ttl"))
+WARNING = sorted(SHAPE_FIXTURES.glob("*.warn.ttl"))
 
 
 def parse(path) -> Graph:
@@ -63,11 +64,20 @@ def test_there_is_a_failing_fixture_per_shape(shapes_graph):
     }
     fixture_shapes = {
         line.split("must violate ", 1)[1].rstrip(".")
-        for path in FAILING
+        for path in FAILING + WARNING
         for line in path.read_text().splitlines()
         if "must violate" in line
     }
     assert shape_names == fixture_shapes
+
+
+@pytest.mark.parametrize("fixture", WARNING, ids=lambda p: p.name)
+def test_a_warning_fixture_conforms_with_the_warning_a_curator_reads(fixture):
+    data = parse(SHAPE_FIXTURES / "valid-records.ttl") + parse(fixture)
+    report = validate(data)
+    assert report.conforms
+    messages = [p.message for p in report.warnings]
+    assert any(expected_message(fixture) in m for m in messages), messages
 
 
 @pytest.mark.parametrize("fixture", FAILING, ids=lambda p: p.name)

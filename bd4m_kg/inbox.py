@@ -1,0 +1,196 @@
+"""The submissions inbox: every submission kept exactly as received, outside the public store.
+
+A submission is written here (bytes, media type, submitter, time, SHA-256) before it is even
+parsed, so nothing a partner sends is lost, unreadable and invalid submissions included. It
+lives in ``inbox.sqlite`` in the store's state folder, beside ``state.sqlite``. Its state moves
+received → invalid | valid → publishing → published, or → rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bd4m_kg.store.state import utc_now
+
+STATES = ("received", "invalid", "valid", "publishing", "published", "rejected")
+OPEN_STATES = ("received", "invalid", "valid")  # a curator can still publish or reject these
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received TEXT NOT NULL,
+    submitter TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    body BLOB NOT NULL,
+    checksum TEXT NOT NULL,
+    based_on TEXT,          -- JSON: record graph -> generation of the version it was written against
+    state TEXT NOT NULL CHECK (state IN ({", ".join(repr(s) for s in STATES)})),
+    report TEXT,            -- JSON: the validation report (or the parse error)
+    decided_by TEXT,
+    decided_at TEXT,
+    reason TEXT,
+    generation INTEGER      -- the generation that published it
+);
+CREATE INDEX IF NOT EXISTS submissions_by_state ON submissions (state, id);
+"""
+
+
+class InboxError(LookupError):
+    """A submission that does not exist or is not in a state that allows the request."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submission and what happened to it."""
+
+    id: int
+    received: str
+    submitter: str
+    media_type: str
+    filename: str
+    checksum: str
+    based_on: dict[str, int] | None
+    state: str
+    report: dict[str, Any] | None
+    decided_by: str | None
+    decided_at: str | None
+    reason: str | None
+    generation: int | None
+
+    def summary(self) -> dict[str, Any]:
+        """What a listing shows (no body, no report)."""
+        return {
+            "id": self.id,
+            "received": self.received,
+            "submitter": self.submitter,
+            "filename": self.filename,
+            "media_type": self.media_type,
+            "checksum": self.checksum,
+            "state": self.state,
+            "decided_by": self.decided_by,
+            "decided_at": self.decided_at,
+            "generation": self.generation,
+        }
+
+
+_COLUMNS = (
+    "id, received, submitter, media_type, filename, checksum, based_on, state, report, "
+    "decided_by, decided_at, reason, generation"
+)
+
+
+class Inbox:
+    """The inbox of one store (``inbox.sqlite`` in its state folder); safe across threads and processes."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / "inbox.sqlite"
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")  # a 201 means the bytes are on disk
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def receive(self, body: bytes, media_type: str, submitter: str, filename: str) -> int:
+        """Keep a submission as received and return its id (call before anything else looks at it)."""
+        checksum = hashlib.sha256(body).hexdigest()
+        with self._connection() as db:
+            cursor = db.execute(
+                "INSERT INTO submissions (received, submitter, media_type, filename, body, checksum, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'received')",
+                (utc_now(), submitter, media_type, filename, body, checksum),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def get(self, number: int) -> Submission:
+        """The submission ``number``, or :class:`InboxError`."""
+        with self._connection() as db:
+            row = db.execute(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (number,)).fetchone()
+        if row is None:
+            raise InboxError(f"there is no submission {number}")
+        return _submission(row)
+
+    def body(self, number: int) -> bytes:
+        """The bytes of submission ``number`` exactly as received."""
+        with self._connection() as db:
+            row = db.execute("SELECT body FROM submissions WHERE id = ?", (number,)).fetchone()
+        if row is None:
+            raise InboxError(f"there is no submission {number}")
+        return bytes(row[0])
+
+    def list(
+        self, submitter: str | None = None, state: str | None = None, limit: int = 200
+    ) -> list[Submission]:
+        """Submissions, newest first: all, or one submitter's, or those in one state."""
+        where, parameters = [], []
+        if submitter is not None:
+            where.append("submitter = ?")
+            parameters.append(submitter)
+        if state is not None:
+            where.append("state = ?")
+            parameters.append(state)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._connection() as db:
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM submissions {clause} ORDER BY id DESC LIMIT ?", (*parameters, limit)
+            ).fetchall()
+        return [_submission(row) for row in rows]
+
+    def assessed(
+        self, number: int, valid: bool, report: dict[str, Any], based_on: dict[str, int] | None
+    ) -> None:
+        """Record a submission's validation report (and the record versions it was written against)."""
+        with self._connection() as db:
+            db.execute(
+                "UPDATE submissions SET state = ?, report = ?, based_on = coalesce(?, based_on) "
+                "WHERE id = ? AND state IN ('received', 'invalid', 'valid')",
+                ("valid" if valid else "invalid", json.dumps(report), _json(based_on), number),
+            )
+
+    def move(self, number: int, to: str, allowed_from: tuple[str, ...], **decision: object) -> Submission:
+        """Move a submission to state ``to`` if it is in one of ``allowed_from``; else :class:`InboxError`."""
+        columns = {k: v for k, v in decision.items() if k in ("decided_by", "reason", "generation")}
+        if to in ("published", "rejected"):
+            columns["decided_at"] = utc_now()
+        assignments = "".join(f", {name} = ?" for name in columns)
+        marks = ",".join("?" * len(allowed_from))
+        with self._connection() as db:
+            changed = db.execute(
+                f"UPDATE submissions SET state = ?{assignments} WHERE id = ? AND state IN ({marks})",
+                (to, *columns.values(), number, *allowed_from),
+            ).rowcount
+            row = db.execute(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (number,)).fetchone()
+        if row is None:
+            raise InboxError(f"there is no submission {number}")
+        if not changed:
+            raise InboxError(f"submission {number} is {row[7]}, so it cannot become {to}")
+        return _submission(row)
+
+
+def _json(value: object) -> str | None:
+    return None if value is None else json.dumps(value, sort_keys=True)
+
+
+def _submission(row: tuple) -> Submission:
+    values = list(row)
+    values[6] = json.loads(values[6]) if values[6] else None
+    values[8] = json.loads(values[8]) if values[8] else None
+    return Submission(*values)

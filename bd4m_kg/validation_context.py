@@ -1,0 +1,102 @@
+"""The part of the live graph a submission is validated with, never the whole graph.
+
+For every IRI the submission links to but does not describe, the context holds its types (with
+their superclasses, read once per version of the ontology graph), its labels and, for concepts,
+their ``skos:inScheme``; for every name the submission gives, the other records with that name
+and their types. The submission's own typed nodes get their superclasses too, so ``sh:class``
+needs no inference at validation time. Each part is one indexed lookup per term (``VALUES``),
+so the cost follows the size of the submission, not of the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from bd4m_kg.store import QueryRequest, Store
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+SKOS_IN_SCHEME = ox.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
+NAMES = (RDFS_LABEL, SKOS_PREF_LABEL)
+LOOKUP_BATCH = 500  # terms per VALUES block
+
+_LINKED = """
+CONSTRUCT {{ ?x ?p ?o }} WHERE {{
+    VALUES ?x {{ {terms} }}
+    VALUES ?p {{ <{type}> <{label}> <{pref}> <{scheme}> }}
+    ?x ?p ?o
+}}"""
+_SAME_NAME = """
+CONSTRUCT {{ ?other ?name_property ?name . ?other <{type}> ?type }} WHERE {{
+    VALUES ?name {{ {terms} }}
+    VALUES ?name_property {{ <{label}> <{pref}> }}
+    ?other ?name_property ?name .
+    OPTIONAL {{ ?other <{type}> ?type }}
+}}"""
+_SUPERCLASSES = """
+SELECT ?class ?super WHERE {{
+    GRAPH <{graph}> {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }}
+    FILTER (isIRI(?super))
+}}"""
+
+
+def live_context(store: Store, submission: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples of the live graph that ``submission`` needs to be validated (its own excluded)."""
+    triples = list(submission)
+    described = {t.subject for t in triples}
+    linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode)} - described
+    linked.discard(RDF_TYPE)
+    linked -= {t.object for t in triples if t.predicate == RDF_TYPE}  # classes are the ontology's
+    names = {t.object for t in triples if t.predicate in NAMES and isinstance(t.object, ox.Literal)}
+    found = _construct(store, _LINKED, linked) + _construct(store, _SAME_NAME, names)
+    context = [t for t in found if t.subject not in described]
+    return context + _inferred_types(store, triples + context)
+
+
+def _construct(store: Store, template: str, terms: set) -> list[ox.Triple]:
+    """Run a lookup for ``terms`` in batches; the triples it found."""
+    ordered = sorted(terms, key=str)
+    found: list[ox.Triple] = []
+    for start in range(0, len(ordered), LOOKUP_BATCH):
+        batch = " ".join(str(term) for term in ordered[start : start + LOOKUP_BATCH])
+        query = template.format(
+            terms=batch,
+            type=RDF_TYPE.value,
+            label=RDFS_LABEL.value,
+            pref=SKOS_PREF_LABEL.value,
+            scheme=SKOS_IN_SCHEME.value,
+        )
+        answer = store.query(QueryRequest(query, graph_format="nt"))
+        found.extend(ox.parse(answer.read(), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+    return found
+
+
+def _inferred_types(store: Store, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``rdf:type`` triples for every superclass of every type given (the ontology's closure)."""
+    closure = superclasses(store)
+    return [
+        ox.Triple(t.subject, RDF_TYPE, ox.NamedNode(super_class))
+        for t in triples
+        if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+        for super_class in closure.get(t.object.value, ())
+    ]
+
+
+_closures: dict[tuple[str, str, int], dict[str, frozenset[str]]] = {}
+
+
+def superclasses(store: Store) -> dict[str, frozenset[str]]:
+    """Every class of the ontology graph mapped to all its superclasses, read once per ontology version."""
+    graph = f"{store.base}graph/ontology"
+    version = store.state.graph_versions({graph}).get(graph)
+    key = (store.location, graph, version.generation if version else 0)
+    if key not in _closures:
+        closure: dict[str, set[str]] = {}
+        for row in store.select(_SUPERCLASSES.format(graph=graph)):
+            closure.setdefault(row["class"].value, set()).add(row["super"].value)
+        _closures.clear()
+        _closures[key] = {c: frozenset(s) for c, s in closure.items()}
+    return _closures[key]

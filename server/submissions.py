@@ -1,0 +1,187 @@
+"""``/curate/submissions``: the inbox over HTTP (submit, list, review, preview, publish, reject).
+
+Submitters send records and see their own submissions; curators see all of them, review the diff
+against the live records and a preview of the resulting page, then publish or reject. Tokens
+are sent as ``Authorization: Bearer``; the ``/curate`` page keeps one in the tab's session
+storage and sends it with each request (no cookies, so no CSRF).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
+
+from bd4m_kg import curation
+from bd4m_kg.curation import Conflict, NotConforming
+from bd4m_kg.describe import Description, describe
+from bd4m_kg.inbox import STATES, InboxError, Submission
+from bd4m_kg.record_view import record_page
+from bd4m_kg.server.auth import require
+from bd4m_kg.server.curate import FORM_FORMATS
+from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.store import get_inbox, get_store
+from bd4m_kg.staging import record_graph
+from bd4m_kg.tokens import Token
+from bd4m_kg.validation_context import live_context
+
+submissions = Blueprint("submissions", __name__, url_prefix="/curate/submissions")
+
+
+@submissions.post("")
+def submit() -> tuple[Response, int]:
+    """Keep a submission exactly as received, then validate it; 201 with its id and report."""
+    token = require("submitter")
+    body, media_type, filename = _received()
+    number = curation.submit(get_store(), get_inbox(), body, media_type, token.name, filename)
+    submission = get_inbox().get(number)
+    location = url_for("submissions.show", number=number)
+    answer = jsonify(ok=True, **submission.summary(), report=submission.report, location=location)
+    answer.headers["Location"] = location
+    unreadable_type = (submission.report or {}).get("error", "").startswith("send the records as one of")
+    return answer, 415 if unreadable_type else 201
+
+
+def _received() -> tuple[bytes, str, str]:
+    """The submitted bytes, media type and file name: the form's text, an uploaded file, or the body."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        chosen = FORM_FORMATS.get(request.form.get("format", "ttl"))
+        if chosen is None:
+            raise ApiError(415, f"choose one of the formats {', '.join(FORM_FORMATS)}")
+        return request.form.get("data", "").encode("utf-8"), chosen.media_type, "the pasted text"
+    if request.mimetype == "multipart/form-data":
+        upload = next((f for f in request.files.values() if f.filename), None)
+        if upload is None:
+            raise ApiError(400, "the multipart request has no file")
+        return upload.read(), upload.mimetype or "", upload.filename or "upload"
+    return request.get_data(), request.mimetype, "the request body"
+
+
+@submissions.get("")
+def listing() -> Response:
+    """Submissions, newest first: a submitter's own, or all for a curator (``?state=`` filters)."""
+    token = require("submitter")
+    state = request.args.get("state") or None
+    if state is not None and state not in STATES:
+        raise ApiError(400, f"state must be one of {', '.join(STATES)}")
+    own = None if token.allows("curator") else token.name
+    found = get_inbox().list(submitter=own, state=state)
+    return jsonify(ok=True, submissions=[_with_links(s) for s in found])
+
+
+def _with_links(submission: Submission) -> dict[str, object]:
+    return {**submission.summary(), "href": url_for("submissions.show", number=submission.id)}
+
+
+@submissions.get("/<int:number>")
+def show(number: int) -> Response:
+    """One submission: its report, and for open ones the diff against the live records and previews."""
+    submission = _visible(number, require("submitter"))
+    details: dict[str, object] = {**_with_links(submission), "report": submission.report}
+    details["reason"] = submission.reason
+    details["body"] = url_for("submissions.body", number=number)
+    if submission.state in ("valid", "invalid") and not (submission.report or {}).get("error"):
+        store = get_store()
+        body = get_inbox().body(number)
+        with curation.read_submission(body, submission.media_type, submission.filename, store.base) as staged:
+            details["diff"] = curation.diff(store, staged)
+        details["changed_since_submitted"] = curation.changed_since(store, submission.based_on or {})
+        details["previews"] = [
+            url_for("submissions.preview", number=number, record=g.removeprefix(f"{store.base}graph/"))
+            for g in (submission.report or {}).get("records", [])
+        ]
+    return jsonify(ok=True, **details)
+
+
+@submissions.get("/<int:number>/body")
+def body(number: int) -> Response:
+    """The submission's bytes exactly as received, with the media type it was sent with."""
+    submission = _visible(number, require("submitter"))
+    media_type = submission.media_type or "application/octet-stream"
+    answer = Response(get_inbox().body(number), content_type=media_type)
+    answer.headers["Content-Disposition"] = f'attachment; filename="submission-{number}"'
+    answer.headers["X-Content-Type-Options"] = "nosniff"
+    return answer
+
+
+@submissions.get("/<int:number>/preview/<path:record>")
+def preview(number: int, record: str) -> str:
+    """The page a record of the submission would have once published."""
+    submission = _visible(number, require("submitter"))
+    store = get_store()
+    graph, topic = f"{store.base}graph/{record}", f"{store.base}id/{record}"
+    data = get_inbox().body(number)
+    with curation.read_submission(data, submission.media_type, submission.filename, store.base) as staged:
+        if graph not in staged.graphs():
+            raise ApiError(404, f"submission {number} has no record {record}")
+        quads = list(staged.scratch)
+    live = describe(store, topic)
+    triples = [q.triple for q in quads]
+    kept = [q for q in live.quads if q.graph_name.value != graph]
+    labels = [_in_owner_graph(t, store.base) for t in live_context(store, triples)]
+    description = Description(topic, [*kept, *quads, *labels], live.graphs | {graph})
+    page = record_page(description, store.base)
+    return render_template("record.html", page=page, alternates=[], preview=number)
+
+
+@submissions.post("/<int:number>/publish")
+def publish(number: int) -> Response:
+    """Publish a submission (curator): 200, or 422 with the report, or 409 with what changed."""
+    token = require("curator")
+    try:
+        result = curation.publish(get_store(), get_inbox(), number, token.name)
+    except NotConforming as error:
+        raise ApiError(422, str(error), report=error.assessment.as_dict()) from error
+    except Conflict as error:
+        raise ApiError(409, str(error), changed=error.changed, diff=error.diff) from error
+    except InboxError as error:
+        raise _inbox_error(error) from error
+    base = get_store().base
+    return jsonify(
+        ok=True,
+        id=number,
+        state="published",
+        generation=result.generation,
+        records=[g for g in result.replaced if g != curation.publication_graph(base, number)],
+        provenance=f"{base}id/publication/{number}",
+    )
+
+
+@submissions.post("/<int:number>/reject")
+def reject(number: int) -> Response:
+    """Reject a submission (curator) with a reason the submitter reads."""
+    token = require("curator")
+    payload = request.get_json(silent=True) if request.is_json else request.form
+    reason = str((payload or {}).get("reason", "")).strip()
+    if not reason:
+        raise ApiError(400, "say why the submission is rejected: send a reason")
+    try:
+        submission = curation.reject(get_inbox(), number, token.name, reason)
+    except InboxError as error:
+        raise _inbox_error(error) from error
+    return jsonify(ok=True, **_with_links(submission), reason=submission.reason)
+
+
+def _in_owner_graph(triple: ox.Triple, base: str) -> ox.Quad:
+    owner = record_graph(triple.subject.value, base) if isinstance(triple.subject, ox.NamedNode) else None
+    graph = ox.NamedNode(owner) if owner else ox.DefaultGraph()
+    return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def _visible(number: int, token: Token) -> Submission:
+    """The submission, when the token's holder may see it (its submitter, or a curator)."""
+    try:
+        submission = get_inbox().get(number)
+    except InboxError as error:
+        raise ApiError(404, str(error)) from error
+    if submission.submitter != token.name and not token.allows("curator"):
+        raise ApiError(404, f"there is no submission {number} of {token.name}")
+    return submission
+
+
+def _inbox_error(error: InboxError) -> ApiError:
+    return ApiError(404 if str(error).startswith("there is no") else 409, str(error))
+
+
+def init_app(app: Flask) -> None:
+    """Register /curate/submissions."""
+    app.register_blueprint(submissions)

@@ -1,0 +1,209 @@
+"""The submissions inbox and publishing on ``bd4m-kg serve`` (both kinds of store): every submission
+kept as received, reports with lines, roles, diff and preview, atomic publication with PROV-O
+provenance, 422 for a non-conforming one and 409 for one written against an older version, with
+the store untouched. The edits below change real records' wording only; they are test input."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import BD4M_KG
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = ROOT / "data" / "project" / "afghanistan-violence-internal-displacement.ttl"
+TOPIC = "https://w3id.org/bd4m/id/project/afghanistan-violence-internal-displacement"
+GRAPH = "https://w3id.org/bd4m/graph/project/afghanistan-violence-internal-displacement"
+ORIGINAL = b"to track internal displacement"
+
+
+def edited(words: bytes) -> bytes:
+    """The real record with one phrase of its description replaced (test input)."""
+    text = RECORD.read_bytes()
+    assert ORIGINAL in text
+    return text.replace(ORIGINAL, words)
+
+
+@pytest.fixture(scope="module")
+def tokens(own_server) -> dict[str, str]:
+    """A submitter (ana), a second submitter (ben) and a curator (cleo) for the module's server."""
+    _, options, admin, _ = own_server
+    made = {"admin": admin}
+    for name, role in (("ana", "submitter"), ("ben", "submitter"), ("cleo", "curator")):
+        created = subprocess.run(
+            [BD4M_KG, "token", "create", name, "--role", role, *options],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        made[name] = created.stdout.split()[-1]
+    return made
+
+
+def call(method: str, url: str, token: str | None = None, **kwargs) -> requests.Response:
+    headers = kwargs.pop("headers", {})
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return requests.request(method, url, headers=headers, timeout=120, **kwargs)
+
+
+def submit(url: str, token: str, body: bytes, media_type: str = "text/turtle") -> requests.Response:
+    return call("POST", f"{url}/curate/submissions", token, data=body, headers={"Content-Type": media_type})
+
+
+def generation(url: str) -> int:
+    return requests.get(f"{url}/health", timeout=30).json()["generation"]
+
+
+def description_of(url: str) -> str:
+    query = f"SELECT ?d WHERE {{ <{TOPIC}> <http://purl.org/dc/terms/description> ?d }}"
+    rows = call("GET", f"{url}/sparql", params={"query": query}).json()["results"]["bindings"]
+    return rows[0]["d"]["value"]
+
+
+def test_a_submission_is_kept_as_received_with_its_report(own_server, tokens):
+    url = own_server[0]
+    body = edited(b"to follow internal displacement")
+    answer = submit(url, tokens["ana"], body)
+    assert answer.status_code == 201, answer.text
+    kept = answer.json()
+    assert kept["state"] == "valid" and kept["report"]["conforms"] is True
+    assert kept["checksum"] == hashlib.sha256(body).hexdigest()
+    assert answer.headers["Location"] == kept["location"]
+    original = call("GET", f"{url}{kept['location']}/body", tokens["ana"])
+    assert original.content == body and original.headers["Content-Type"].startswith("text/turtle")
+
+
+def test_unreadable_and_invalid_submissions_are_kept_too(own_server, tokens):
+    url = own_server[0]
+    broken = submit(url, tokens["ana"], b"@prefix x: <http://example.org/> .\nx:a x:b .\n")
+    assert broken.status_code == 201 and broken.json()["state"] == "invalid"
+    assert "line 2" in broken.json()["report"]["error"]
+    missing = edited(b"to follow displacement").replace(b"dcterms:source", b"rdfs:seeAlso")
+    invalid = submit(url, tokens["ana"], missing).json()
+    assert invalid["state"] == "invalid"
+    problem = next(p for p in invalid["report"]["problems"] if p["path"].endswith("/source"))
+    assert problem["line"] == 12 and problem["severity"] == "Violation"
+    wrong_type = submit(url, tokens["ana"], b"just words", "text/plain")
+    assert wrong_type.status_code == 415 and "text/turtle" in wrong_type.json()["report"]["error"]
+    mine = call("GET", f"{url}/curate/submissions", tokens["ana"]).json()["submissions"]
+    assert {broken.json()["id"], invalid["id"], wrong_type.json()["id"]} <= {s["id"] for s in mine}
+    assert call("GET", f"{url}/curate/submissions/{wrong_type.json()['id']}/body", tokens["ana"]).content == (
+        b"just words"
+    )
+
+
+def test_only_records_can_be_submitted(own_server, tokens):
+    url = own_server[0]
+    ontology = b"<https://w3id.org/bd4m/ontology#Project> <http://www.w3.org/2000/01/rdf-schema#label> 'x' ."
+    answer = submit(url, tokens["ana"], ontology).json()
+    assert answer["state"] == "invalid" and "only records" in answer["report"]["error"]
+
+
+def test_submitters_see_their_own_and_curators_see_all(own_server, tokens):
+    url = own_server[0]
+    number = submit(url, tokens["ana"], edited(b"to see internal displacement")).json()["id"]
+    assert call("GET", f"{url}/curate/submissions/{number}", tokens["ben"]).status_code == 404
+    listed = call("GET", f"{url}/curate/submissions", tokens["ben"]).json()["submissions"]
+    assert number not in {s["id"] for s in listed}
+    everything = call("GET", f"{url}/curate/submissions", tokens["cleo"], params={"state": "valid"}).json()
+    assert number in {s["id"] for s in everything["submissions"]}
+    assert all(s["state"] == "valid" for s in everything["submissions"])
+    assert call("GET", f"{url}/curate/submissions").status_code == 401
+    assert call("POST", f"{url}/curate/submissions/{number}/publish", tokens["ana"]).status_code == 403
+
+
+def test_a_curator_reviews_the_diff_and_a_preview(own_server, tokens):
+    url = own_server[0]
+    number = submit(url, tokens["ana"], edited(b"to chart internal displacement")).json()["id"]
+    review = call("GET", f"{url}/curate/submissions/{number}", tokens["cleo"]).json()
+    change = review["diff"][GRAPH]
+    assert len(change["removed"]) == 1 and "to track internal" in change["removed"][0]
+    assert len(change["added"]) == 1 and "to chart internal" in change["added"][0]
+    page = call("GET", f"{url}{review['previews'][0]}", tokens["cleo"])
+    assert page.status_code == 200
+    assert "to chart internal displacement" in page.text and "Preview of submission" in page.text
+    assert "UC Berkeley" in page.text  # the linked organisation's label comes from the live graph
+
+
+def test_publishing_replaces_the_record_with_provenance(own_server, tokens):
+    url = own_server[0]
+    body = edited(b"to measure internal displacement")
+    number = submit(url, tokens["ana"], body).json()["id"]
+    before = generation(url)
+    published = call("POST", f"{url}/curate/submissions/{number}/publish", tokens["cleo"])
+    assert published.status_code == 200, published.text
+    assert published.json()["records"] == [GRAPH]
+    assert generation(url) == before + 1
+    assert "to measure internal displacement" in description_of(url)
+    activity = published.json()["provenance"]
+    query = f"""PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?curator ?time ?checksum WHERE {{
+            <{activity}> a prov:Activity ; prov:wasAssociatedWith ?curator ; prov:endedAtTime ?time ;
+                prov:used [ <http://purl.org/dc/terms/identifier> ?checksum ] .
+            <{GRAPH}> prov:wasGeneratedBy <{activity}> .
+        }}"""
+    rows = call("GET", f"{url}/sparql", params={"query": query}).json()["results"]["bindings"]
+    assert len(rows) == 1
+    assert rows[0]["checksum"]["value"] == f"sha256:{hashlib.sha256(body).hexdigest()}"
+    assert "/id/curator/" in rows[0]["curator"]["value"] and "cleo" not in rows[0]["curator"]["value"]
+    shown = call("GET", f"{url}/curate/submissions/{number}", tokens["ana"]).json()
+    assert shown["state"] == "published" and shown["generation"] == before + 1
+    again = call("POST", f"{url}/curate/submissions/{number}/publish", tokens["cleo"])
+    assert again.status_code == 409 and generation(url) == before + 1
+    assert in_feed(url, f"version/{before + 1}/project/afghanistan-violence-internal-displacement")
+
+
+def in_feed(url: str, member: str) -> bool:
+    """Whether a member whose IRI contains ``member`` is on some page of the change feed."""
+    for page in range(1000):
+        answer = requests.get(
+            f"{url}/changes/page/{page}", headers={"Accept": "application/n-quads"}, timeout=30
+        )
+        if answer.status_code == 404:
+            return False
+        if member in answer.text:
+            return True
+    return False
+
+
+def test_a_non_conforming_submission_gets_422_and_the_store_is_untouched(own_server, tokens):
+    url = own_server[0]
+    missing = edited(b"to weigh internal displacement").replace(b"dcterms:source", b"rdfs:seeAlso")
+    number = submit(url, tokens["ana"], missing).json()["id"]
+    before, text = generation(url), description_of(url)
+    refused = call("POST", f"{url}/curate/submissions/{number}/publish", tokens["cleo"])
+    assert refused.status_code == 422
+    assert any(p["path"].endswith("/source") for p in refused.json()["report"]["problems"])
+    assert generation(url) == before and description_of(url) == text
+
+
+def test_a_submission_written_against_an_older_version_gets_409(own_server, tokens):
+    url = own_server[0]
+    first = submit(url, tokens["ana"], edited(b"to estimate internal displacement")).json()["id"]
+    second = submit(url, tokens["ben"], edited(b"to quantify internal displacement")).json()["id"]
+    assert call("POST", f"{url}/curate/submissions/{first}/publish", tokens["cleo"]).status_code == 200
+    before, text = generation(url), description_of(url)
+    conflict = call("POST", f"{url}/curate/submissions/{second}/publish", tokens["cleo"])
+    assert conflict.status_code == 409, conflict.text
+    details = conflict.json()
+    assert details["changed"][GRAPH]["live"] == before
+    assert any("to quantify" in line for line in details["diff"][GRAPH]["added"])
+    assert any("to estimate" in line for line in details["diff"][GRAPH]["removed"])
+    assert generation(url) == before and description_of(url) == text
+    assert call("GET", f"{url}/curate/submissions/{second}", tokens["ben"]).json()["state"] == "valid"
+
+
+def test_a_curator_rejects_with_a_reason_the_submitter_reads(own_server, tokens):
+    url = own_server[0]
+    number = submit(url, tokens["ana"], edited(b"to guess internal displacement")).json()["id"]
+    reject = f"{url}/curate/submissions/{number}/reject"
+    assert call("POST", reject, tokens["cleo"], json={}).status_code == 400
+    assert call("POST", reject, tokens["cleo"], json={"reason": "The source says track."}).status_code == 200
+    shown = call("GET", f"{url}/curate/submissions/{number}", tokens["ana"]).json()
+    assert shown["state"] == "rejected" and shown["reason"] == "The source says track."
+    assert call("POST", f"{url}/curate/submissions/{number}/publish", tokens["cleo"]).status_code == 409
