@@ -28,8 +28,8 @@ from bd4m_kg.rdf_io import to_rdflib
 from bd4m_kg.staging import Staging, StagingError
 from bd4m_kg.store import QueryRequest, Store
 from bd4m_kg.store.state import utc_now
-from bd4m_kg.validation import ValidationReport, validate
-from bd4m_kg.validation_context import live_context
+from bd4m_kg.validation import ValidationReport
+from bd4m_kg.validation_context import validate_against
 
 SUBMISSION_BASE = "urn:bd4m:submission"  # relative IRIs of a submission resolve against this
 RECORD_KINDS = ("project", "organisation", "collaborative", "catalogue")
@@ -121,8 +121,7 @@ def assess(store: Store, body: bytes, media_type: str, name: str) -> Assessment:
     with staging:
         triples = [quad.triple for quad in staging.scratch]
         graphs = staging.graphs()
-    data = to_rdflib(triples)
-    report = validate(data, context=to_rdflib(live_context(store, triples)), focus=set(data.subjects()))
+    report = validate_against(store, triples)
     extension = next(f.extension for f in RDF_FORMATS.values() if f.media_type == _essence(media_type))
     text = body.decode("utf-8", errors="replace")
     located = locate_in(report, {name: (text, f".{extension}", SUBMISSION_BASE)})

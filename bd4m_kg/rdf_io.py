@@ -23,8 +23,8 @@ def parse_file(path: Path, format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> list[o
         raise RdfSyntaxError(f"{path}: {error}") from error
 
 
-def read_rdf(path: Path, base_iri: str | None = None) -> Graph:
-    """Any RDF file (format from its extension) parsed by pyoxigraph, as an rdflib graph for pySHACL.
+def read_triples(path: Path, base_iri: str | None = None) -> list[ox.Triple]:
+    """Any RDF file (format from its extension) parsed by pyoxigraph, graph names dropped.
 
     pyoxigraph never fetches a remote JSON-LD context or an XML entity; rdflib's parsers might.
     """
@@ -33,9 +33,14 @@ def read_rdf(path: Path, base_iri: str | None = None) -> Graph:
     rdf_format = rdf_format_for_path(path).format
     try:
         quads = ox.parse(path=str(path), format=rdf_format, base_iri=base_iri or path.resolve().as_uri())
-        return to_rdflib(quad.triple for quad in quads)
+        return [quad.triple for quad in quads]
     except SyntaxError as error:
         raise RdfSyntaxError(f"{path}: {error}") from error
+
+
+def read_rdf(path: Path, base_iri: str | None = None) -> Graph:
+    """Like :func:`read_triples`, as an rdflib graph for pySHACL."""
+    return to_rdflib(read_triples(path, base_iri))
 
 
 def load_store(files: Iterable[KnowledgeFile]) -> ox.Store:

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from bd4m_kg.rdf_io import to_rdflib
 from bd4m_kg.store import QueryRequest, Store
+from bd4m_kg.validation import ValidationReport, validate
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -41,6 +43,15 @@ SELECT ?class ?super WHERE {{
     GRAPH <{graph}> {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }}
     FILTER (isIRI(?super))
 }}"""
+
+
+def validate_against(store: Store, triples: list[ox.Triple]) -> ValidationReport:
+    """Validate ``triples`` against the directory's shapes with the live graph's relevant part as context.
+
+    Only results about the triples' own subjects are reported.
+    """
+    data = to_rdflib(triples)
+    return validate(data, context=to_rdflib(live_context(store, triples)), focus=set(data.subjects()))
 
 
 def live_context(store: Store, submission: Iterable[ox.Triple]) -> list[ox.Triple]:

@@ -12,9 +12,9 @@ import time
 
 import pytest
 import requests
-from test_submissions import GRAPH, call, description_of, edited, generation, submit
 
 from conftest import BD4M_KG, serving
+from test_submissions import GRAPH, call, description_of, edited, generation, submit
 
 WORDS = b"to survey internal displacement"
 

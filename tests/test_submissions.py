@@ -6,6 +6,7 @@ the store untouched. The edits below change real records' wording only; they are
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -207,3 +208,24 @@ def test_a_curator_rejects_with_a_reason_the_submitter_reads(own_server, tokens)
     shown = call("GET", f"{url}/curate/submissions/{number}", tokens["ana"]).json()
     assert shown["state"] == "rejected" and shown["reason"] == "The source says track."
     assert call("POST", f"{url}/curate/submissions/{number}/publish", tokens["cleo"]).status_code == 409
+
+
+def test_a_partner_submits_with_the_command_line_to_the_server(own_server, tokens, tmp_path):
+    url = own_server[0]
+    edit = tmp_path / "edit.ttl"
+    edit.write_bytes(edited(b"to record internal displacement"))
+    command = [BD4M_KG, "submit", "--server", url, str(edit)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=_env(BD4M_TOKEN=tokens["ben"]), timeout=120
+    )
+    assert done.returncode == 0 and "is valid" in done.stdout, done.stderr
+    number = int(done.stdout.split()[1])
+    assert call("GET", f"{url}/curate/submissions/{number}/body", tokens["ben"]).content == edit.read_bytes()
+    refused = subprocess.run(
+        command, capture_output=True, text=True, env=_env(BD4M_TOKEN="wrong"), timeout=120
+    )
+    assert refused.returncode == 2 and "401" in refused.stderr
+
+
+def _env(**values: str) -> dict[str, str]:
+    return {**os.environ, **values}

@@ -100,3 +100,32 @@ def test_json_output_gives_the_pointer_for_json_ld():
     assert {p["pointer"] for p in problems if p["path"] == "http://purl.org/dc/terms/source"} == {
         "/@graph/0/dcterms:source"
     }
+
+
+@pytest.fixture(scope="module")
+def live_store(tmp_path_factory) -> str:
+    """An embedded store built from data/ by ``bd4m-kg init``."""
+    location = str(tmp_path_factory.mktemp("against") / "store")
+    subprocess.run([BD4M_KG, "init", "--store", location], capture_output=True, check=True, timeout=300)
+    return location
+
+
+def test_against_a_store_references_and_names_are_checked_in_the_live_graph(live_store):
+    fixture = FOLDER / "against-store.ttl"
+    done = run("--against", live_store, "--format", "json", fixture)
+    assert done.returncode == 1, done.stderr
+    problems = json.loads(done.stdout)["problems"]
+    violations = [p for p in problems if p["severity"] == "Violation"]
+    assert [(p["focus"].rsplit("#", 1)[1], p["value"], p["line"]) for p in violations] == [
+        ("partner", "https://w3id.org/bd4m/id/organisation/fixture-no-such-organisation", 20)
+    ]  # flowminder exists in the store with the right class: no problem
+    duplicate = next(p for p in problems if "is also called" in p["message"])
+    assert duplicate["severity"] == "Warning" and duplicate["line"] == 11
+    assert "afghanistan-violence-internal-displacement" in duplicate["message"]
+
+
+def test_against_refuses_shapes_and_an_unreachable_store(tmp_path):
+    assert (
+        run("--against", tmp_path / "store", "--shapes", FOLDER / "people-shapes.ttl", BROKEN).returncode == 2
+    )
+    assert run("--against", "http://127.0.0.1:9", BROKEN).returncode == 2
