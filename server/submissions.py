@@ -65,7 +65,8 @@ def listing() -> Response:
         raise ApiError(400, f"state must be one of {', '.join(STATES)}")
     own = None if token.allows("curator") else token.name
     found = get_inbox().list(submitter=own, state=state)
-    return jsonify(ok=True, submissions=[_with_links(s) for s in found])
+    you = {"name": token.name, "role": token.role}
+    return jsonify(ok=True, you=you, submissions=[_with_links(s) for s in found])
 
 
 def _with_links(submission: Submission) -> dict[str, object]:
@@ -117,7 +118,10 @@ def preview(number: int, record: str) -> str:
     live = describe(store, topic)
     triples = [q.triple for q in quads]
     kept = [q for q in live.quads if q.graph_name.value != graph]
-    labels = [_in_owner_graph(t, store.base) for t in live_context(store, triples)]
+    own = {
+        t.subject for t in triples
+    }  # the context also gives them inferred types; the page shows what was said
+    labels = [_in_owner_graph(t, store.base) for t in live_context(store, triples) if t.subject not in own]
     description = Description(topic, [*kept, *quads, *labels], live.graphs | {graph})
     page = record_page(description, store.base)
     return render_template("record.html", page=page, alternates=[], preview=number)

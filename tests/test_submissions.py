@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import BD4M_KG
+from conftest import BD4M_KG, chromium_page, screenshot
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "data" / "project" / "afghanistan-violence-internal-displacement.ttl"
@@ -229,3 +229,31 @@ def test_a_partner_submits_with_the_command_line_to_the_server(own_server, token
 
 def _env(**values: str) -> dict[str, str]:
     return {**os.environ, **values}
+
+
+def test_submit_review_preview_and_publish_in_the_browser(own_server, tokens):
+    url = own_server[0]
+    with chromium_page() as page:
+        page.goto(f"{url}/curate")
+        page.fill("#token", tokens["ana"])
+        page.click("#token-form button")
+        page.wait_for_selector("#who:has-text('Signed in as ana')")
+        page.fill("#submit-data", edited(b"to depict internal displacement").decode())
+        page.click("#submit-form button")
+        page.wait_for_selector("#submit-result:has-text('is valid')")
+        number = page.inner_text("#submit-result p").split()[1]
+        page.fill("#token", tokens["cleo"])
+        page.click("#token-form button")
+        page.wait_for_selector("#who:has-text('Signed in as cleo (curator)')")
+        page.click(f"#submission-{number} button")
+        page.wait_for_selector("#review pre.diff")
+        assert "to depict internal displacement" in page.inner_text("#review pre.diff .added")
+        page.click("#review button:has-text('Preview')")
+        frame = page.frame_locator("iframe.preview")
+        assert "Preview of submission" in frame.locator(".preview-banner").inner_text()
+        assert "to depict internal displacement" in frame.locator("article").inner_text()
+        screenshot(page, f"curate-review-{'remote' if '--state' in own_server[1] else 'embedded'}")
+        page.click("#publish")
+        page.wait_for_selector("#outcome:has-text('Published as generation')")
+        assert page.inner_text(f"#submission-{number} .state") == "published"
+    assert "to depict internal displacement" in description_of(url)
