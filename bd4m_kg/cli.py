@@ -6,6 +6,7 @@ unreachable store.
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,6 +52,13 @@ def connect(location: str, state: Path | None, readers: int = 1) -> Store:
     except StoreError as error:
         fail(str(error))
         raise  # unreachable: fail exits
+
+
+def audit(store: Store, action: str, target: str, outcome: str = "ok") -> None:
+    """Write a command-line write to the store's audit log (the local user, from this host)."""
+    from bd4m_kg.audit import AuditLog, command_line_origin
+
+    AuditLog(store.state.folder).record(getpass.getuser(), action, target, command_line_origin(), outcome)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -184,6 +192,7 @@ def init(location: str, state: Path | None, base: str | None) -> None:
             result = build_store(store, base=base, progress=progress)
         except (StagingError, StoreError) as error:
             fail(str(error))
+        audit(store, "init", base or store.base, f"generation {result.generation}")
         click.echo(
             f"Built {store.location}: {result.triples:,} triples in {len(result.replaced)} graphs "
             f"(generation {result.generation})."
@@ -218,6 +227,7 @@ def load(location: str, state: Path | None, files: tuple[Path, ...], actor: str)
             result = apply_change(store, staging, actor, f"load {len(paths)} file(s)")
         except (StagingError, UnknownFormatError, StoreError) as error:
             fail(f"{error}\nNothing was written.")
+        audit(store, "load", " ".join(str(f) for f in files), f"generation {result.generation}")
         click.echo(
             f"Loaded {result.triples:,} triples into {len(result.replaced)} graph(s) "
             f"(generation {result.generation})."
@@ -423,6 +433,7 @@ def token_create(location: str, state: Path | None, name: str, role: str) -> Non
             secret = create_token(store.state, name, role)
         except TokenError as error:
             fail(str(error))
+        audit(store, "token create", f"{name} ({role})")
     click.echo(secret)
     click.echo(f"Token for {name} ({role}). Keep it now: only its hash is stored.", err=True)
 
@@ -439,6 +450,7 @@ def token_revoke(location: str, state: Path | None, name: str) -> None:
             revoke_token(store.state, name)
         except TokenError as error:
             fail(str(error))
+        audit(store, "token revoke", name)
     click.echo(f"Revoked the token of {name}.")
 
 
@@ -452,6 +464,20 @@ def token_list(location: str, state: Path | None) -> None:
         for info in list_tokens(store.state):
             status = f"revoked {info.revoked}" if info.revoked else "active"
             click.echo(f"{info.name:<20} {info.role:<10} created {info.created}  {status}")
+
+
+@main.command("audit")
+@store_option
+@click.option("--limit", default=50, show_default=True, help="How many entries, newest first.")
+@click.option("--actor", help="Only this token name (or local user).")
+def audit_log(location: str, state: Path | None, limit: int, actor: str | None) -> None:
+    """Show the audit log: every write and write attempt, who, what, when, from where, outcome."""
+    from bd4m_kg.audit import AuditLog
+
+    with connect(location, state) as store:
+        for entry in AuditLog(store.state.folder).entries(limit, actor):
+            who = f"{entry.time}  {entry.actor:<16} {entry.action:<40}"
+            click.echo(f"{who} {entry.target}  [{entry.outcome}] {entry.origin}")
 
 
 from bd4m_kg import curation_cli  # noqa: E402, F401 - registers `submit` and `inbox` on main

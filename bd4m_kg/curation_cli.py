@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from bd4m_kg.cli import connect, fail, main, store_option
+from bd4m_kg.cli import audit, connect, fail, main, store_option
 from bd4m_kg.formats import UnknownFormatError, rdf_format_for_path
 
 
@@ -53,6 +53,7 @@ def submit(
         with connect(location, state) as store:
             box = Inbox(store.state.folder)
             kept = box.get(keep(store, box, body, media_type, submitter, file.name))
+            audit(store, "submit", f"submission {kept.id} ({file.name})", kept.state)
             answer = {**kept.summary(), "report": kept.report}
     click.echo(f"Submission {answer['id']} is {answer['state']}.")
     click.echo(report_text(answer.get("report") or {}))
@@ -169,16 +170,25 @@ def inbox_publish(location: str, state: Path | None, number: int, curator: str) 
     with connect(location, state) as store:
         try:
             result = curation.publish(store, Inbox(store.state.folder), number, curator)
-        except curation.NotConforming as error:
-            click.echo(report_text(error.assessment.as_dict()))
-            fail(str(error), code=1)
-        except curation.Conflict as error:
-            fail(
-                f"{error}: review it with `bd4m-kg inbox show {number}` and ask for a new submission", code=1
-            )
-        except InboxError as error:
-            fail(str(error))
+        except (curation.NotConforming, curation.Conflict, InboxError) as error:
+            audit(store, f"inbox publish (as {curator})", f"submission {number}", type(error).__name__)
+            _explain(error, number)
+        audit(
+            store, f"inbox publish (as {curator})", f"submission {number}", f"generation {result.generation}"
+        )
     click.echo(f"Published submission {number} as generation {result.generation}.")
+
+
+def _explain(error: Exception, number: int) -> None:
+    """Exit with what a refused publication means and what to do."""
+    from bd4m_kg import curation
+
+    if isinstance(error, curation.NotConforming):
+        click.echo(report_text(error.assessment.as_dict()))
+        fail(str(error), code=1)
+    if isinstance(error, curation.Conflict):
+        fail(f"{error}: review it with `bd4m-kg inbox show {number}` and ask for a new submission", code=1)
+    fail(str(error))
 
 
 @inbox.command("reject")
@@ -196,4 +206,5 @@ def inbox_reject(location: str, state: Path | None, number: int, reason: str, cu
             curation.reject(Inbox(store.state.folder), number, curator, reason)
         except InboxError as error:
             fail(str(error))
+        audit(store, f"inbox reject (as {curator})", f"submission {number}", reason)
     click.echo(f"Rejected submission {number}.")

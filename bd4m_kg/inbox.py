@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bd4m_kg import side_files
 from bd4m_kg.store.state import utc_now
 
 STATES = ("received", "invalid", "valid", "publishing", "published", "rejected")
@@ -90,24 +90,11 @@ class Inbox:
     """The inbox of one store (``inbox.sqlite`` in its state folder); safe across threads and processes."""
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / "inbox.sqlite"
-        with closing(sqlite3.connect(self.path, timeout=30)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+        side_files.create(self.path, _SCHEMA)
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30, isolation_level=None)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # a 201 means the bytes are on disk
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def _connection(self) -> AbstractContextManager[sqlite3.Connection]:
+        return side_files.transaction(self.path)  # synced: a 201 means the bytes are on disk
 
     def receive(self, body: bytes, media_type: str, submitter: str, filename: str) -> int:
         """Keep a submission as received and return its id (call before anything else looks at it)."""

@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["UPLOAD_LIMIT"])
 
     from bd4m_kg.server import (
+        audit,
         browse,
         cors,
         curate,
@@ -54,5 +55,6 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     curate.init_app(app)
     submissions.init_app(app)
     cors.init_app(app)
+    audit.init_app(app)
     response_cache.init_app(app)
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 
 from bd4m_kg.server.errors import ApiError
 from bd4m_kg.server.store import get_store
@@ -21,6 +21,7 @@ def require(role: str) -> Token:
             CHALLENGE,
         )
     token = authenticate(get_store().state, secret.strip())
+    g.token = token
     if token is None:
         raise ApiError(401, "the token is unknown or revoked", CHALLENGE)
     if not token.allows(role):

@@ -6,6 +6,7 @@ import atexit
 
 from flask import Flask, current_app
 
+from bd4m_kg.audit import AuditLog
 from bd4m_kg.building import build_store
 from bd4m_kg.changes import recover
 from bd4m_kg.config import default_store, state_folder
@@ -15,6 +16,7 @@ from bd4m_kg.store import Store, open_store
 
 EXTENSION = "bd4m_store"
 INBOX = "bd4m_inbox"
+AUDIT = "bd4m_audit"
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +28,7 @@ def init_app(app: Flask) -> None:
     )
     with store.state.writer_lock():
         recover(store)
+    app.extensions[AUDIT] = AuditLog(store.state.folder)
     if not store.graph_names():
         app.logger.info("The store is empty: building it from ontology/, shapes/ and data/")
         build_store(store, actor="serve")
@@ -45,3 +48,8 @@ def get_store() -> Store:
 def get_inbox() -> Inbox:
     """The submissions inbox of the app's store."""
     return current_app.extensions[INBOX]
+
+
+def get_audit() -> AuditLog:
+    """The audit log of the app's store."""
+    return current_app.extensions[AUDIT]

@@ -257,3 +257,22 @@ def test_submit_review_preview_and_publish_in_the_browser(own_server, tokens):
         page.wait_for_selector("#outcome:has-text('Published as generation')")
         assert page.inner_text(f"#submission-{number} .state") == "published"
     assert "to depict internal displacement" in description_of(url)
+
+
+def test_every_write_is_in_the_audit_log(own_server, tokens):
+    url, options = own_server[0], own_server[1]
+    number = submit(url, tokens["ana"], edited(b"to list internal displacement")).json()["id"]
+    assert call("POST", f"{url}/curate/submissions/{number}/publish").status_code == 401
+    assert call("POST", f"{url}/sparql", data={"query": "ASK {}"}).status_code == 200  # a read: not logged
+    command = [BD4M_KG, "audit", "--limit", "2", *options]
+    lines = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=60
+    ).stdout.splitlines()
+    assert len(lines) == 2
+    newest, submitted = (line.split() for line in lines)
+    assert newest[1:4] == ["anonymous", "POST", f"/curate/submissions/{number}/publish"]
+    assert newest[-2:] == ["[401]", "127.0.0.1"]
+    assert submitted[1:4] == ["ana", "POST", "/curate/submissions"] and submitted[-2:] == [
+        "[201]",
+        "127.0.0.1",
+    ]
