@@ -52,6 +52,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "UPLOAD_LIMIT", 64 * 1024 * 1024, "Largest request body in bytes; a bigger one is refused with 413."
     ),
+    Setting(
+        "RATE_LIMIT_QUERIES",
+        "300 per minute",
+        "Queries (/sparql, /queries/<name>) one client address may send without a token; more get 429.",
+    ),
+    Setting(
+        "RATE_LIMIT_CURATION",
+        "30 per minute",
+        "Validations and submissions (/curate/validate, POST /curate/submissions) per client address.",
+    ),
+    Setting(
+        "RATE_LIMIT_STORAGE",
+        "memory://",
+        "Where the rate-limit counters live: memory:// (one process), or redis://… / memcached://… "
+        "shared by every web process and host.",
+    ),
 )
 
 DEFAULTS: dict[str, object] = {s.name: s.default for s in SETTINGS}

@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         linked_data,
         pages,
         queries,
+        rate_limits,
         response_cache,
         sparql,
         stats,
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     stats.init_app(app)
     curate.init_app(app)
     submissions.init_app(app)
+    rate_limits.init_app(app)
     cors.init_app(app)
     audit.init_app(app)
     response_cache.init_app(app)

@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from flask_cors import CORS
 
-EXPOSED_HEADERS = ["Content-Type", "Vary", "Link", "ETag", "Last-Modified", "Result-Cap", "Result-Truncated"]
+EXPOSED_HEADERS = [
+    "Content-Type",
+    "Vary",
+    "Link",
+    "ETag",
+    "Last-Modified",
+    "Result-Cap",
+    "Result-Truncated",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
 PUBLIC_READS = (
     r"/sparql",
     r"/queries.*",

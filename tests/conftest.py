@@ -227,6 +227,8 @@ def built_store(empty_store):
 
 
 SERVE_THREADS = 2
+# Every test talks from 127.0.0.1, so per-client rate limits are lifted unless a test sets them.
+UNLIMITED = {"RATE_LIMIT_QUERIES": "1000000 per minute", "RATE_LIMIT_CURATION": "1000000 per minute"}
 BD4M_KG = shutil.which("bd4m-kg") or str(Path(sys.executable).parent / "bd4m-kg")
 
 
@@ -239,7 +241,8 @@ def serving(
     ``folder/serve.log``."""
     port = free_port()
     command = [BD4M_KG, "serve", *options, "--port", str(port), "--workers", "2", "--threads", str(threads)]
-    environment = {**os.environ, **{f"BD4M_{k}": v for k, v in (settings or {}).items()}}
+    settings = {**UNLIMITED, **(settings or {})}
+    environment = {**os.environ, **{f"BD4M_{k}": v for k, v in settings.items()}}
     with (folder / "serve.log").open("w") as log:  # a file, not a pipe: a full pipe would block the server
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, env=environment)
         url = f"http://127.0.0.1:{port}"
