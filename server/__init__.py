@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         graph_store,
         harvest,
         linked_data,
+        openapi,
         pages,
         queries,
         rate_limits,
@@ -55,6 +56,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     stats.init_app(app)
     curate.init_app(app)
     submissions.init_app(app)
+    openapi.init_app(app)
     rate_limits.init_app(app)
     cors.init_app(app)
     audit.init_app(app)

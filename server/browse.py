@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, render_template, request
@@ -41,8 +42,20 @@ def _listing(kind: Kind) -> Response:
     return cacheable(Response(body, content_type="text/html; charset=utf-8"))
 
 
+def _view(kind: Kind) -> Callable[[], Response]:
+    """The listing view of one kind, with a docstring of its own (it documents the route)."""
+
+    def view() -> Response:
+        return _listing(kind)
+
+    view.__doc__ = (
+        f"The {kind.title.lower()}: full-text search (?q=), facets ({', '.join(kind.facets)}), pages."
+    )
+    return view
+
+
 for _kind in KINDS.values():
-    browse.add_url_rule(f"/{_kind.path}", _kind.path, lambda kind=_kind: _listing(kind))
+    browse.add_url_rule(f"/{_kind.path}", _kind.path, _view(_kind))
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,80 @@
+"""``/openapi.json`` on ``bd4m-kg serve`` describes the live routes: every documented operation
+answers on the running server (never 404 or 405), writes need the bearer token they document,
+and the pages a visitor reaches from the home page are all documented."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+RECORD = "project/afghanistan-violence-internal-displacement"
+EXAMPLES = {  # documented path template -> a path the running server knows
+    "/changes/page/{number}": "/changes/page/0",
+    "/curate/submissions/{number}": "/curate/submissions/1",
+    "/curate/submissions/{number}/body": "/curate/submissions/1/body",
+    "/curate/submissions/{number}/preview/{record}": f"/curate/submissions/1/preview/{RECORD}",
+    "/curate/submissions/{number}/publish": "/curate/submissions/1/publish",
+    "/curate/submissions/{number}/reject": "/curate/submissions/1/reject",
+    "/doc/{rest}": f"/doc/{RECORD}",
+    "/dumps/{name}": "/dumps/bd4m.nq.gz",
+    "/graph/{rest}": f"/graph/{RECORD}",
+    "/id/{rest}": f"/id/{RECORD}",
+    "/ontology.{extension}": "/ontology.ttl",
+    "/queries/{name}": "/queries/directory-entries",
+    "/vocab/{rest}": "/vocab/theme/early-warning",
+}
+
+
+@pytest.fixture(scope="module")
+def description(served) -> dict:
+    answer = requests.get(f"{served[0]}/openapi.json", timeout=30)
+    assert answer.status_code == 200 and answer.headers["Content-Type"] == "application/json"
+    return answer.json()
+
+
+def operations(description: dict):
+    for path, methods in description["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_the_document_is_openapi_3_1_with_a_summary_for_every_operation(description):
+    assert description["openapi"].startswith("3.1")
+    assert description["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer"}
+    found = list(operations(description))
+    assert len(found) >= 30
+    for path, method, operation in found:
+        assert operation["summary"].endswith(".") and operation["responses"], (path, method)
+        names = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
+        assert names == set(re.findall(r"{(\w+)}", path)), path
+    ids = [operation["operationId"] for _, _, operation in found]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_documented_operation_answers_on_the_live_server(served, description):
+    url = served[0]
+    for path, method, operation in operations(description):
+        concrete = EXAMPLES[path] if "{" in path else path
+        answer = requests.request(method.upper(), f"{url}{concrete}", timeout=60, allow_redirects=False)
+        assert answer.status_code not in (404, 405), (method, concrete, answer.status_code)
+        if "security" in operation:
+            assert answer.status_code == 401, (method, concrete, answer.status_code)
+            assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_writes_are_documented_with_their_role(description):
+    roles = {(path, method): op.get("x-role") for path, method, op in operations(description)}
+    assert roles[("/update", "post")] == "admin"
+    assert roles[("/graph-store", "put")] == "admin"
+    assert roles[("/curate/submissions", "post")] == "submitter"
+    assert roles[("/curate/submissions/{number}/publish", "post")] == "curator"
+    assert roles[("/sparql", "get")] is None
+
+
+def test_the_pages_linked_from_home_are_documented(served, description):
+    home = requests.get(served[0], headers={"Accept": "text/html"}, timeout=30).text
+    links = {href for href in re.findall(r'href="(/[^"#?]*)', home) if not href.startswith("/static/")}
+    templates = [re.compile("^" + re.sub(r"{\w+}", ".+", path) + "$") for path in description["paths"]]
+    assert links and all(any(t.match(link) for t in templates) for link in links), links
