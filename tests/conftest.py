@@ -226,6 +226,16 @@ def built_store(empty_store):
     return empty_store
 
 
+def _built_size() -> tuple[int, int]:
+    """(triples, graphs) of a store built from the checkout: every knowledge file, each in its graph."""
+    from bd4m_kg.layout import knowledge_files
+    from bd4m_kg.rdf_io import load_store
+
+    built = load_store(knowledge_files())
+    return len(built), len(list(built.named_graphs()))
+
+
+BUILT_TRIPLES, BUILT_GRAPHS = _built_size()
 SERVE_THREADS = 2
 # Every test talks from 127.0.0.1, so per-client rate limits are lifted unless a test sets them.
 UNLIMITED = {"RATE_LIMIT_QUERIES": "1000000 per minute", "RATE_LIMIT_CURATION": "1000000 per minute"}

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 
 from bd4m_kg.server import create_app
 from bd4m_kg.tokens import create_token
-from conftest import OxigraphServer
+from conftest import BUILT_TRIPLES, OxigraphServer
 
 GRAPH = "https://w3id.org/bd4m/graph/organisation/fixture-gsp"
 THING = URIRef("https://w3id.org/bd4m/id/organisation/fixture-gsp")
@@ -74,7 +74,7 @@ def test_get_default_is_the_union_and_a_missing_graph_is_404(client):
     union = Graph().parse(
         data=client.get("/graph-store?default", headers={"Accept": "text/turtle"}).get_data()
     )
-    assert len(union) == 5267
+    assert len(union) == BUILT_TRIPLES
     assert client.get(url("https://w3id.org/bd4m/graph/organisation/nobody")).status_code == 404
     assert client.get("/graph-store").status_code == 400
     assert client.get(f"{url()}&default").status_code == 400

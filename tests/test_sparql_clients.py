@@ -26,6 +26,8 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
+from conftest import BUILT_TRIPLES
+
 HOLDERS = """
 PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -122,7 +124,7 @@ def count(url: str, query: str, **dataset: list[str]) -> int:
 def test_the_dataset_on_both_kinds_of_store(served):
     url = served[0]
     union, jetson = count(url, COUNT_DEFAULT), count(url, COUNT_DEFAULT, default_graph_uri=[JETSON])
-    assert union == 5267 and 10 < jetson < 100
+    assert union == BUILT_TRIPLES and 10 < jetson < 100
     assert count(url, f"SELECT (COUNT(*) AS ?n) FROM <{JETSON}> WHERE {{ ?s ?p ?o }}") == jetson
     from_jetson = f"SELECT (COUNT(*) AS ?n) FROM <{JETSON}> WHERE {{ ?s ?p ?o }}"
     assert count(url, from_jetson, default_graph_uri=[IOM_GRAPH]) == count(

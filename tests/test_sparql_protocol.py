@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import Namespace
 
 from bd4m_kg.server import create_app
+from conftest import BUILT_TRIPLES
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -120,7 +121,7 @@ def test_a_dataset_iri_must_be_absolute(client):
 
 def test_default_graph_is_the_union_of_all_graphs(client):
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    assert count(client.get(f"/sparql?query={quote(everything)}")) == 5267
+    assert count(client.get(f"/sparql?query={quote(everything)}")) == BUILT_TRIPLES
 
 
 def test_default_graph_uri_selects_graphs_of_the_store(client):
@@ -249,7 +250,7 @@ def test_get_without_a_query_describes_the_service(client):
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     assert (service, SD.endpoint, service) in graph
     assert (service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV")) in graph
-    assert [int(o) for o in graph.objects(None, VOID.triples)] == [5267]
+    assert [int(o) for o in graph.objects(None, VOID.triples)] == [BUILT_TRIPLES]
 
 
 def test_service_is_refused_and_no_connection_is_made(client):
