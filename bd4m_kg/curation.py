@@ -147,16 +147,19 @@ def diff(store: Store, staging: Staging) -> dict[str, dict[str, list[str]]]:
     """Per record graph: the triples the submission removes from and adds to the live record (N-Triples)."""
     changes = {}
     for graph in staging.graphs():
-        submitted = [
-            q.triple for q in staging.scratch.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        ]
-        live = _graph_triples(store, graph)
-        _, removed, added = graph_diff(to_isomorphic(to_rdflib(live)), to_isomorphic(to_rdflib(submitted)))
-        changes[graph] = {"removed": _lines(removed), "added": _lines(added)}
+        quads = staging.scratch.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        changes[graph] = triples_diff(graph_triples(store, graph), [q.triple for q in quads])
     return changes
 
 
-def _graph_triples(store: Store, graph: str) -> list[ox.Triple]:
+def triples_diff(old: list[ox.Triple], new: list[ox.Triple]) -> dict[str, list[str]]:
+    """The triples removed from ``old`` and added in ``new`` (as N-Triples, blank nodes canonical)."""
+    _, removed, added = graph_diff(to_isomorphic(to_rdflib(old)), to_isomorphic(to_rdflib(new)))
+    return {"removed": _lines(removed), "added": _lines(added)}
+
+
+def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
+    """The live triples of one graph."""
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     answer = store.query(QueryRequest(query, graph_format="nt"))
     return list(ox.parse(answer.read(), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
@@ -173,8 +176,13 @@ def changed_since(store: Store, based_on: dict[str, int]) -> dict[str, dict[str,
     return {g: {"based_on": based_on[g], "live": now[g]} for g in based_on if now[g] != based_on[g]}
 
 
-def publish(store: Store, inbox: Inbox, number: int, curator: str) -> ChangeResult:
-    """Publish submission ``number`` as one change with its provenance; see the module's description."""
+def publish(
+    store: Store, inbox: Inbox, number: int, curator: str, summary: str | None = None
+) -> ChangeResult:
+    """Publish submission ``number`` as one change with its provenance; see the module's description.
+
+    ``summary`` says what the change is in the change log (default: the publication of the submission).
+    """
     with store.state.writer_lock():
         reconcile(store, inbox)
         submission = inbox.get(number)
@@ -195,7 +203,8 @@ def publish(store: Store, inbox: Inbox, number: int, curator: str) -> ChangeResu
             inbox.move(number, "publishing", OPEN_STATES, decided_by=curator)
             try:
                 actor = curator_iri(store, curator)
-                result = apply_change(store, staging, actor, summary=f"publication of submission {number}")
+                summary = f"{summary or 'publication'} (submission {number})"
+                result = apply_change(store, staging, actor, summary)
             except BaseException:
                 reconcile(store, inbox)
                 raise

@@ -141,6 +141,19 @@ class Inbox:
             ).fetchall()
         return [_submission(row) for row in rows]
 
+    def published_by(self, generations: list[int]) -> dict[int, int]:
+        """The submission each of these generations published: generation -> submission id."""
+        if not generations:
+            return {}
+        marks = ",".join("?" * len(generations))
+        with self._connection() as db:
+            rows = db.execute(
+                "SELECT generation, id FROM submissions "
+                f"WHERE state = 'published' AND generation IN ({marks})",
+                generations,
+            ).fetchall()
+        return dict(rows)
+
     def assessed(
         self, number: int, valid: bool, report: dict[str, Any], based_on: dict[str, int] | None
     ) -> None:

@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         pages,
         queries,
         rate_limits,
+        record_history,
         response_cache,
         sparql,
         stats,
@@ -56,6 +57,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     stats.init_app(app)
     curate.init_app(app)
     submissions.init_app(app)
+    record_history.init_app(app)
     openapi.init_app(app)
     rate_limits.init_app(app)
     cors.init_app(app)

@@ -70,7 +70,10 @@ def document(rest: str, top: str = "doc", extension: str | None = None) -> Respo
     modified = last_modified(versions)
     if offer.short == "html":
         page = record_page(description, store.base)
-        body = render_template("record.html", page=page, alternates=_alternates(found)).encode()
+        history_href = _history_href(found.topic, store.base)
+        body = render_template(
+            "record.html", page=page, alternates=_alternates(found), history_href=history_href
+        ).encode()
     else:
         about = about_document(f"{store.base}{found.path}", found.topic, store.base, modified)
         body = serialize_document(description, about, offer.short)
@@ -125,6 +128,12 @@ def _retired(description: Description) -> Response | None:
     if any(p == DEPRECATED and o.value == "true" for p, o in said):
         raise ApiError(410, f"{description.topic} was retired from the directory and has no replacement")
     return None
+
+
+def _history_href(topic: str, base: str) -> str | None:
+    """The history page of a record (``{base}id/kind/slug``); None for anything else."""
+    rest = topic.removeprefix(f"{base}id/")
+    return f"/doc/{rest}/history" if rest != topic and rest.count("/") == 1 and "#" not in rest else None
 
 
 def _alternates(found: Document) -> list[tuple[str, str, str]]:

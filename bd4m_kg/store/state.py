@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS feed_members (
     time TEXT NOT NULL,
     content BLOB  -- the version's N-Quads, kept once a later change replaces it; NULL: still current
 );
+CREATE INDEX IF NOT EXISTS feed_members_by_graph ON feed_members (graph, generation);
 """
 
 
@@ -261,6 +262,21 @@ class StoreState:
                 (start, count),
             ).fetchall()
         return [FeedMember(p, g, graph, bool(d), t, c) for p, g, graph, d, t, c in rows]
+
+    def graph_members(self, graph: str) -> list[FeedMember]:
+        """Every member (version or deletion) of one graph, oldest first."""
+        with self.connection() as db:
+            rows = db.execute(
+                "SELECT position, generation, graph, deleted, time, content FROM feed_members "
+                "WHERE graph = ? ORDER BY generation",
+                (graph,),
+            ).fetchall()
+        return [FeedMember(p, g, graph, bool(d), t, c) for p, g, graph, d, t, c in rows]
+
+    def change(self, generation: int) -> ChangeRecord | None:
+        """The committed change of one generation."""
+        found = self._changes("status = 'committed' AND generation = ?", (generation,))
+        return found[0] if found else None
 
     def uncaptured(self, graphs: Iterable[str]) -> dict[str, int]:
         """Of these graphs, those whose latest member has no content kept yet: graph -> position."""

@@ -1,0 +1,109 @@
+"""A record's history and the curators' ways back.
+
+Everyone reads ``/doc/<kind>/<slug>/history``; curators ``POST /curate/records/<kind>/<slug>/rollback``
+and ``…/retire``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
+
+from bd4m_kg import history
+from bd4m_kg.changes import ChangeResult
+from bd4m_kg.curation import Conflict, NotConforming
+from bd4m_kg.negotiation import HTML_OFFER, Offer
+from bd4m_kg.server.auth import require
+from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.response_cache import cacheable
+from bd4m_kg.server.sparql import negotiate_offer
+from bd4m_kg.server.store import get_inbox, get_store
+from bd4m_kg.staging import record_graph
+
+record_history = Blueprint("record_history", __name__)
+HISTORY_OFFERS = (Offer("json", "application/json", ("application/json",)), HTML_OFFER)
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+@record_history.get("/doc/<kind>/<slug>/history")
+def show(kind: str, slug: str) -> Response:
+    """Every version of a record, newest first: when, which change and submission, what changed."""
+    store = get_store()
+    topic, graph = _record(kind, slug)
+    versions = history.record_history(store, get_inbox(), graph)
+    if not versions:
+        raise ApiError(404, f"there is no record {kind}/{slug}")
+    if negotiate_offer(HISTORY_OFFERS).short == "json":
+        answer = jsonify(ok=True, record=topic, graph=graph, versions=[v.__dict__ for v in versions])
+    else:
+        labels = store.select(f"SELECT ?label WHERE {{ <{topic}> <{RDFS_LABEL}> ?label }} LIMIT 1")
+        title = labels[0]["label"].value if labels else f"{kind}/{slug}"
+        page = render_template("history.html", title=title, kind=kind, slug=slug, versions=versions)
+        answer = Response(page, content_type="text/html; charset=utf-8")
+    answer.headers["Vary"] = "Accept"
+    return cacheable(answer)
+
+
+@record_history.post("/curate/records/<kind>/<slug>/rollback")
+def rollback(kind: str, slug: str) -> Response:
+    """Publish an old version of a record again (curator): ``{"generation": N}``."""
+    token = require("curator")
+    generation = _payload().get("generation")
+    if not isinstance(generation, int) and not str(generation).isdigit():
+        raise ApiError(400, 'say which version to go back to: {"generation": N} (see the record\'s history)')
+    _, graph = _record(kind, slug)
+    return _published(lambda: history.rollback(get_store(), get_inbox(), graph, int(generation), token.name))
+
+
+@record_history.post("/curate/records/<kind>/<slug>/retire")
+def retire(kind: str, slug: str) -> Response:
+    """Retire a record (curator): ``{"reason": …, "replaced_by": IRI}``; it then answers 410, or 301."""
+    token = require("curator")
+    payload = _payload()
+    reason = str(payload.get("reason", "")).strip()
+    if not reason:
+        raise ApiError(400, "say why the record is retired: send a reason")
+    replaced_by = payload.get("replaced_by") or None
+    topic, _ = _record(kind, slug)
+    return _published(
+        lambda: history.retire(get_store(), get_inbox(), topic, token.name, reason, replaced_by)
+    )
+
+
+def _record(kind: str, slug: str) -> tuple[str, str]:
+    """The record's IRI and graph, or 404 for a path that names no record."""
+    base = get_store().base
+    topic = f"{base}id/{kind}/{slug}"
+    graph = record_graph(topic, base)
+    try:
+        ox.NamedNode(topic)
+    except ValueError:
+        graph = None
+    if graph is None:
+        raise ApiError(404, f"there is no record {kind}/{slug}")
+    return topic, graph
+
+
+def _payload() -> dict:
+    found = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    return found if isinstance(found, dict) else {}
+
+
+def _published(change: Callable[[], tuple[int, ChangeResult]]) -> Response:
+    """Run a curator's change; its submission and generation, or the error that explains the refusal."""
+    try:
+        number, result = change()
+    except history.NoSuchRecord as error:
+        raise ApiError(404, str(error)) from error
+    except (history.Refused, Conflict) as error:
+        raise ApiError(409, str(error)) from error
+    except NotConforming as error:
+        raise ApiError(422, str(error), report=error.assessment.as_dict()) from error
+    return jsonify(ok=True, submission=number, generation=result.generation, records=list(result.replaced))
+
+
+def init_app(app: Flask) -> None:
+    """Register the history pages and the rollback and retire endpoints."""
+    app.register_blueprint(record_history)

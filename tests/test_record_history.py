@@ -1,0 +1,89 @@
+"""A record's history, rollback and retirement on ``bd4m-kg serve`` (both kinds of store): every
+version with its change, submission, curator and diff; a rollback is a new publication; a retired
+record answers 410, a merged one 301 to its replacement. Edits change real records' wording only."""
+
+from __future__ import annotations
+
+import requests
+
+from conftest import chromium_page, screenshot
+from test_submissions import GRAPH, ORIGINAL, call, description_of, edited, generation, submit, tokens
+
+__all__ = ["tokens"]  # the fixture, shared with test_submissions
+HISTORY = "/doc/project/afghanistan-violence-internal-displacement/history"
+RECORDS = "/curate/records"
+
+
+def versions(url: str) -> list[dict]:
+    answer = requests.get(f"{url}{HISTORY}", headers={"Accept": "application/json"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["versions"]
+
+
+def test_the_history_lists_each_version_with_its_change(own_server, tokens):
+    url = own_server[0]
+    number = submit(url, tokens["ana"], edited(b"to gauge internal displacement")).json()["id"]
+    published = call("POST", f"{url}/curate/submissions/{number}/publish", tokens["cleo"]).json()
+    newest, *older = versions(url)
+    assert newest["generation"] == published["generation"] and newest["submission"] == number
+    assert "/id/curator/" in newest["curator"] and newest["summary"] == f"publication (submission {number})"
+    assert any("to gauge internal" in line for line in newest["added"])
+    assert any(ORIGINAL.decode() in line for line in newest["removed"])
+    assert older[-1]["generation"] == 1 and older[-1]["removed"] == [] and len(older[-1]["added"]) > 10
+
+
+def test_a_rollback_publishes_an_old_version_again(own_server, tokens):
+    url = own_server[0]
+    rollback = f"{url}{RECORDS}/project/afghanistan-violence-internal-displacement/rollback"
+    assert call("POST", rollback, json={"generation": 1}).status_code == 401
+    assert call("POST", rollback, tokens["ana"], json={"generation": 1}).status_code == 403
+    assert call("POST", rollback, tokens["cleo"], json={}).status_code == 400
+    assert call("POST", rollback, tokens["cleo"], json={"generation": 0}).status_code == 404
+    before = generation(url)
+    done = call("POST", rollback, tokens["cleo"], json={"generation": 1})
+    assert done.status_code == 200, done.text
+    assert done.json()["generation"] == before + 1 and GRAPH in done.json()["records"]
+    assert ORIGINAL.decode() in description_of(url)
+    assert versions(url)[0]["submission"] == done.json()["submission"]
+    again = call("POST", rollback, tokens["cleo"], json={"generation": 1})
+    assert again.status_code == 409 and generation(url) == before + 1
+
+
+def test_a_retired_record_answers_410_and_a_merged_one_301(own_server, tokens):
+    url = own_server[0]
+    retire = f"{url}{RECORDS}/organisation/a21/retire"
+    assert call("POST", retire, tokens["cleo"], json={"replaced_by": "x"}).status_code == 400  # no reason
+    before = generation(url)
+    nowhere = "https://w3id.org/bd4m/id/organisation/no-such-organisation"
+    refused = call("POST", retire, tokens["cleo"], json={"reason": "Merged", "replaced_by": nowhere})
+    assert refused.status_code == 409 and generation(url) == before
+    merged = call(
+        "POST",
+        retire,
+        tokens["cleo"],
+        json={"reason": "Merged", "replaced_by": "https://w3id.org/bd4m/id/organisation/ait"},
+    )
+    assert merged.status_code == 200, merged.text
+    moved = requests.get(f"{url}/doc/organisation/a21", allow_redirects=False, timeout=60)
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/doc/organisation/ait")
+    gone = call(
+        "POST",
+        f"{url}{RECORDS}/organisation/altai-consulting/retire",
+        tokens["cleo"],
+        json={"reason": "Closed"},
+    )
+    assert gone.status_code == 200
+    assert requests.get(f"{url}/doc/organisation/altai-consulting", timeout=60).status_code == 410
+    assert call("POST", retire, tokens["cleo"], json={"reason": "Again"}).status_code == 409
+
+
+def test_the_history_page_in_a_browser(own_server, tokens):
+    url = own_server[0]
+    with chromium_page() as page:
+        page.goto(f"{url}/doc/project/afghanistan-violence-internal-displacement")
+        page.click("text=Its history")
+        page.wait_for_selector("section.version")
+        assert page.locator("section.version").count() >= 3
+        assert "rollback of" in page.inner_text("section.version >> nth=0")
+        assert page.locator("section.version >> nth=0 >> pre.diff .added").count() >= 1
+        screenshot(page, f"history-{'remote' if '--state' in own_server[1] else 'embedded'}")
