@@ -11,13 +11,16 @@ import json
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from bd4m_kg.changes import ChangeResult
 from bd4m_kg.cli import audit, connect, fail, main, store_option
 from bd4m_kg.formats import UnknownFormatError, rdf_format_for_path
+from bd4m_kg.store import Store
 
 
 @main.command()
@@ -208,3 +211,97 @@ def inbox_reject(location: str, state: Path | None, number: int, reason: str, cu
             fail(str(error))
         audit(store, f"inbox reject (as {curator})", f"submission {number}", reason)
     click.echo(f"Rejected submission {number}.")
+
+
+@main.group()
+def record() -> None:
+    """A record's history, and a curator's ways back: rollback and retire.
+
+    \b
+    RECORD is KIND/SLUG, e.g. project/project-jetson.
+    """
+
+
+def _graph_of(store: Store, name: str) -> tuple[str, str]:
+    """The IRI and graph of the record KIND/SLUG, or exit 2 saying what a record name looks like."""
+    from bd4m_kg.staging import record_graph
+
+    topic = f"{store.base}id/{name.strip('/')}"
+    graph = record_graph(topic, store.base)
+    if graph is None or name.count("/") != 1:
+        fail(f"{name!r} is not a record name: give KIND/SLUG, e.g. project/project-jetson")
+    return topic, graph or ""
+
+
+@record.command("history")
+@store_option
+@click.argument("name", metavar="RECORD")
+def record_history(location: str, state: Path | None, name: str) -> None:
+    """Every version of a record, newest first, with what changed."""
+    from bd4m_kg.history import record_history as versions_of
+    from bd4m_kg.inbox import Inbox
+
+    with connect(location, state) as store:
+        _, graph = _graph_of(store, name)
+        versions = versions_of(store, Inbox(store.state.folder), graph)
+        if not versions:
+            fail(f"there is no record {name}")
+        for version in versions:
+            click.secho(f"generation {version.generation}  {version.time}  {version.summary}", bold=True)
+            for line in version.removed:
+                click.secho(f"- {line}", fg="red")
+            for line in version.added:
+                click.secho(f"+ {line}", fg="green")
+
+
+@record.command("rollback")
+@store_option
+@click.argument("name", metavar="RECORD")
+@click.option("--to", "generation", type=int, required=True, help="The generation whose version comes back.")
+@click.option("--as", "curator", default=getpass.getuser, help="The curator rolling it back.")
+def record_rollback(location: str, state: Path | None, name: str, generation: int, curator: str) -> None:
+    """Publish an old version of a record again, as a new change with provenance."""
+    from bd4m_kg import history
+    from bd4m_kg.inbox import Inbox
+
+    with connect(location, state) as store:
+        _, graph = _graph_of(store, name)
+        _curator_change(
+            store, lambda: history.rollback(store, Inbox(store.state.folder), graph, generation, curator)
+        )
+
+
+@record.command("retire")
+@store_option
+@click.argument("name", metavar="RECORD")
+@click.option("--reason", required=True, help="Why, in words a reader understands.")
+@click.option(
+    "--replaced-by", metavar="IRI", help="The record it was merged into (its IRI then answers 301)."
+)
+@click.option("--as", "curator", default=getpass.getuser, help="The curator retiring it.")
+def record_retire(
+    location: str, state: Path | None, name: str, reason: str, replaced_by: str | None, curator: str
+) -> None:
+    """Retire a record: its IRI answers 410 Gone, or 301 to the record it was merged into."""
+    from bd4m_kg import history
+    from bd4m_kg.inbox import Inbox
+
+    with connect(location, state) as store:
+        topic, _ = _graph_of(store, name)
+        inbox = Inbox(store.state.folder)
+        _curator_change(store, lambda: history.retire(store, inbox, topic, curator, reason, replaced_by))
+
+
+def _curator_change(store: Store, change: Callable[[], tuple[int, ChangeResult]]) -> None:
+    """Run a rollback or retirement, log it, and say what it made (or why it was refused)."""
+    from bd4m_kg import curation, history
+
+    try:
+        number, result = change()
+    except (history.NoSuchRecord, history.Refused, curation.Conflict) as error:
+        fail(str(error))
+    except curation.NotConforming as error:
+        click.echo(report_text(error.assessment.as_dict()))
+        fail(str(error), code=1)
+    audit(store, "record change", f"submission {number}", f"generation {result.generation}")
+    click.echo(f"Published as submission {number}, generation {result.generation}.")

@@ -54,3 +54,19 @@ def test_a_non_conforming_submission_is_kept_and_cannot_be_published(store):
     assert description(store) == before
     assert run("inbox", "reject", "--store", store, number, "--reason", "Unknown partner").returncode == 0
     assert f"{number}  rejected" in run("inbox", "list", "--store", store).stdout
+
+
+def test_history_rollback_and_retire_from_the_command_line(store):
+    name = "project/afghanistan-violence-internal-displacement"
+    shown = run("record", "history", "--store", store, name)
+    assert shown.returncode == 0 and "generation 1" in shown.stdout and "to trace internal" in shown.stdout
+    rolled = run("record", "rollback", "--store", store, name, "--to", "1", "--as", "cleo")
+    assert rolled.returncode == 0, rolled.stderr
+    assert ORIGINAL.decode() in description(store)
+    assert "rollback of" in run("record", "history", "--store", store, name).stdout
+    assert run("record", "rollback", "--store", store, name, "--to", "1").returncode == 2  # already live
+    retired = run("record", "retire", "--store", store, "organisation/altai-consulting", "--reason", "Closed")
+    assert retired.returncode == 0, retired.stderr
+    again = run("record", "retire", "--store", store, "organisation/altai-consulting", "--reason", "Closed")
+    assert again.returncode == 2 and "already retired" in again.stderr
+    assert run("record", "history", "--store", store, "nonsense").returncode == 2
