@@ -390,24 +390,14 @@ def export(location: str, state: Path | None, folder: Path) -> None:
 def serve(location: str, state: Path | None, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the directory over HTTP (home page, /health), building the store on first start.
 
-    Runs under waitress: requests and responses are buffered by its I/O loop, so slow clients
-    hold no worker thread, and HTTP/1.1 keep-alive is on. Queries run in WORKERS processes.
+    Runs under Granian: HTTP, keep-alive and sockets are handled outside Python, and THREADS
+    Python threads run the app. Queries run in WORKERS processes of the embedded store.
     """
-    from bd4m_kg.server import create_app
     from bd4m_kg.server.serving import run
 
-    config = {
-        "STORE": location,
-        "STATE": str(state) if state else None,
-        "READERS": workers,
-        "THREADS": threads,
-    }
-    try:
-        app = create_app(config)
-    except StoreError as error:
-        fail(str(error))
+    settings = {"STORE": location, "STATE": state, "READERS": workers, "THREADS": threads}
     click.echo(f"Serving {location} on http://{host}:{port}/ (Ctrl-C stops)")
-    run(app, host, port, threads)
+    run(settings, host, port, threads)
 
 
 @main.group()

@@ -1,17 +1,50 @@
-"""Running the app under waitress, the production WSGI server.
+"""Running the app under Granian, the production HTTP server.
 
-Why waitress: its asynchronous I/O loop reads each request whole and buffers each response
-(spilling to temporary files) before and after an application thread runs, so slow clients
-never hold one of the ``threads``; HTTP/1.1 keep-alive is on; it is pure Python. One process
-fits the design: it is the store's single writer, and queries run in its reader processes.
+Why Granian: its HTTP/1.1 and HTTP/2 handling, keep-alive and socket I/O are Rust, outside the
+GIL, so a Python thread is busy only while the app itself runs; a cached answer costs a few
+microseconds of Python. The embedded store has one writer, so there is one web process (the
+worker); it dies with the ``bd4m-kg serve`` process that started it, and queries run in the
+store's reader processes.
 """
 
 from __future__ import annotations
 
-from flask import Flask
-from waitress import serve
+import ctypes
+import os
+import signal
+import sys
+from collections.abc import Mapping
+
+from granian.constants import HTTPModes, Interfaces
+from granian.log import LogLevels
+from granian.server import Server
+
+TARGET = "bd4m_kg.server.wsgi:app"
+PR_SET_PDEATHSIG = 1
 
 
-def run(app: Flask, host: str, port: int, threads: int) -> None:
-    """Serve ``app`` on ``host:port`` until interrupted."""
-    serve(app, host=host, port=port, threads=threads, ident="bd4m-kg", channel_timeout=60)
+def run(settings: Mapping[str, object], host: str, port: int, threads: int, processes: int = 1) -> None:
+    """Serve the app built from ``settings`` on ``host:port`` until interrupted.
+
+    The settings reach the worker process as ``BD4M_*`` environment variables.
+    """
+    os.environ.update({f"BD4M_{name}": str(value) for name, value in settings.items() if value is not None})
+    Server(
+        TARGET,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=processes,
+        blocking_threads=threads,
+        http=HTTPModes.http1,
+        websockets=False,
+        log_level=LogLevels.warning,
+    ).serve()
+
+
+def die_with_parent() -> None:
+    """Have the kernel stop this worker when the process that started it dies (Linux; else nothing)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
