@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder for a remote store's change log and journal (default: ~/.local/state/bd4m-kg/HOST-PORT).",
     ),
     Setting("READERS", 2, "Query processes of the embedded store; `bd4m-kg serve --workers` sets it."),
-    Setting("THREADS", 8, "Web threads answering requests; slow clients are buffered and hold none."),
+    Setting("THREADS", 4, "Python threads running the app; HTTP and sockets are handled outside them."),
     Setting("QUERY_DEADLINE", 10.0, "Seconds a query may run before its process is stopped."),
     Setting("RESULT_CAP", 10_000, "Most rows (or triples) a public query answers; a cut answer says so."),
     Setting(
