@@ -86,4 +86,16 @@ def test_the_history_page_in_a_browser(own_server, tokens):
         assert page.locator("section.version").count() >= 3
         assert "rollback of" in page.inner_text("section.version >> nth=0")
         assert page.locator("section.version >> nth=0 >> pre.diff .added").count() >= 1
+        assert page.locator("#curator-actions").is_hidden()  # no token in this tab
+        page.goto(f"{url}/curate")
+        page.fill("#token", tokens["cleo"])
+        page.click("#token-form button")
+        page.wait_for_selector("#who:has-text('cleo')")
+        page.goto(f"{url}{HISTORY}")
+        before = page.locator("section.version").count()
+        second = page.locator("section.version >> nth=1")
+        generation = second.get_attribute("data-generation")
+        second.locator("button.rollback").click()
+        page.wait_for_function(f"document.querySelectorAll('section.version').length > {before}")
+        assert f"to generation {generation}" in page.inner_text("section.version >> nth=0")
         screenshot(page, f"history-{'remote' if '--state' in own_server[1] else 'embedded'}")
