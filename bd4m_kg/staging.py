@@ -119,7 +119,7 @@ class Staging:
             return
         quads = list(self.scratch)
         self.scratch.clear()
-        self.scratch.extend(ox.Quad(*(_rebased(term, self.base) for term in quad)) for quad in quads)
+        self.scratch.extend(ox.Quad(*(rebased(term, BASE, self.base) for term in quad)) for quad in quads)
 
     def graphs(self) -> list[str]:
         """The named graphs the change fills (and so replaces), sorted (listed once per content)."""
@@ -144,9 +144,10 @@ class Staging:
         self.close()
 
 
-def _rebased(term: Term, base: str) -> Term:
-    if isinstance(term, ox.NamedNode) and term.value.startswith(BASE):
-        return ox.NamedNode(base + term.value[len(BASE) :])
+def rebased(term: Term, old: str, new: str) -> Term:
+    """The term with an IRI under ``old`` moved under ``new`` (any other term as it is)."""
+    if isinstance(term, ox.NamedNode) and term.value.startswith(old):
+        return ox.NamedNode(new + term.value[len(old) :])
     return term
 
 

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from bd4m_kg.namespaces import BASE
 from bd4m_kg.rdf_io import to_rdflib
+from bd4m_kg.staging import rebased
 from bd4m_kg.store import QueryRequest, Store
 from bd4m_kg.validation import ValidationReport, validate
 
@@ -48,10 +50,22 @@ SELECT ?class ?super WHERE {{
 def validate_against(store: Store, triples: list[ox.Triple]) -> ValidationReport:
     """Validate ``triples`` against the directory's shapes with the live graph's relevant part as context.
 
-    Only results about the triples' own subjects are reported.
+    Only results about the triples' own subjects are reported. The triples use the store's IRIs;
+    the report uses the canonical ones the shapes are written with (they differ for a store
+    built with another base).
     """
-    data = to_rdflib(triples)
-    return validate(data, context=to_rdflib(live_context(store, triples)), focus=set(data.subjects()))
+    context = live_context(store, triples)
+    data = to_rdflib(_canonical(triples, store.base))
+    return validate(data, context=to_rdflib(_canonical(context, store.base)), focus=set(data.subjects()))
+
+
+def _canonical(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
+    if base == BASE:
+        return triples
+    return [
+        ox.Triple(*(rebased(term, base, BASE) for term in (t.subject, t.predicate, t.object)))
+        for t in triples
+    ]
 
 
 def live_context(store: Store, submission: Iterable[ox.Triple]) -> list[ox.Triple]:

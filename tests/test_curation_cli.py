@@ -70,3 +70,14 @@ def test_history_rollback_and_retire_from_the_command_line(store):
     again = run("record", "retire", "--store", store, "organisation/altai-consulting", "--reason", "Closed")
     assert again.returncode == 2 and "already retired" in again.stderr
     assert run("record", "history", "--store", store, "nonsense").returncode == 2
+
+
+def test_lines_are_found_in_a_store_built_with_another_base(tmp_path):
+    location = tmp_path / "store"
+    assert run("init", "--store", location, "--base", "http://127.0.0.1:8080/").returncode == 0
+    submitted = run("submit", "--store", location, FIXTURES / "validate" / "against-store.ttl")
+    assert submitted.returncode == 1
+    assert (
+        "line 20" in submitted.stdout
+        and "https://w3id.org/bd4m/id/project/fixture-against#partner" in submitted.stdout
+    )
