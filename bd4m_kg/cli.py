@@ -470,4 +470,61 @@ def audit_log(location: str, state: Path | None, limit: int, actor: str | None) 
             click.echo(f"{who} {entry.target}  [{entry.outcome}] {entry.origin}")
 
 
+@main.command("backup")
+@store_option
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def backup_store(location: str, state: Path | None, folder: Path) -> None:
+    """Back up the store and everything beside it into FOLDER, while it serves.
+
+    FOLDER gets the quads of one generation (store.nq.gz), copies of the change log, tokens,
+    feed, inbox and audit log, and a manifest with checksums. Writers wait while it is taken.
+    Restore it with `bd4m-kg restore FOLDER --store NEW`.
+    """
+    from bd4m_kg.backup import BackupError, backup
+
+    with connect(location, state) as store:
+        try:
+            manifest = backup(store, folder)
+        except (BackupError, StoreError) as error:
+            fail(str(error))
+        audit(store, "backup", str(folder), f"generation {manifest.generation}")
+    click.echo(f"Backed up generation {manifest.generation} of {location} into {folder}.")
+
+
+@main.command("restore")
+@store_option
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_store(location: str, state: Path | None, folder: Path) -> None:
+    """Restore a backup from FOLDER into an empty store (a new folder, or an empty Oxigraph server).
+
+    The files are checked against the manifest first. Restoring into a store of a newer
+    pyoxigraph, or into a server, is also how a store moves to a new storage version.
+    """
+    from bd4m_kg.backup import BackupError, restore
+
+    with connect(location, state) as store:
+        try:
+            manifest = restore(store, folder)
+        except (BackupError, StoreError) as error:
+            fail(str(error))
+        audit(store, "restore", str(folder), f"generation {manifest.generation}")
+    click.echo(f"Restored generation {manifest.generation} (backed up {manifest.time}) into {location}.")
+
+
+@main.command()
+@store_option
+def optimize(location: str, state: Path | None) -> None:
+    """Compact the embedded store's files (stop `bd4m-kg serve` first: it holds the store)."""
+    from bd4m_kg.store.embedded import EmbeddedStore
+
+    with connect(location, state) as store:
+        if not isinstance(store, EmbeddedStore):
+            fail("optimize is for the embedded store; a SPARQL server compacts its own files")
+        try:
+            store.live().optimize()
+        except StoreError as error:
+            fail(str(error))
+    click.echo(f"Optimized {location}.")
+
+
 from bd4m_kg import curation_cli  # noqa: E402, F401 - registers `submit` and `inbox` on main

@@ -130,7 +130,7 @@ def feed_page(store: Store, number: int, stream: str, page_url: str) -> FeedPage
     quads = _stream_description(stream_node, ox.NamedNode(page_url.format(0)))
     quads.append(ox.Quad(node, RDF_TYPE, ox.NamedNode(f"{TREE}Node")))
     if following:
-        relation = ox.BlankNode()
+        relation = ox.BlankNode(f"to-page-{number + 1}")  # a fixed label: the same page, the same bytes
         quads += [
             ox.Quad(node, ox.NamedNode(f"{TREE}relation"), relation),
             ox.Quad(relation, RDF_TYPE, ox.NamedNode(f"{TREE}GreaterThanOrEqualToRelation")),

@@ -160,6 +160,10 @@ class Store(ABC):
     def dump_quads(self, output: IO[bytes]) -> None:
         """Write every quad of the store as N-Quads."""
 
+    @abstractmethod
+    def load_dataset(self, nquads: IO[bytes]) -> None:
+        """Load N-Quads into an empty store as they are, recording no change (a restore)."""
+
     def after_commit(self, generation: int) -> None:  # noqa: B027 - optional hook
         """Run once a change is committed (the embedded store takes its read snapshot here)."""
 
