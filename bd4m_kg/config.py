@@ -43,6 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("READERS", 2, "Query processes of the embedded store; `bd4m-kg serve --workers` sets it."),
     Setting("THREADS", 4, "Python threads running the app; HTTP and sockets are handled outside them."),
     Setting("QUERY_DEADLINE", 10.0, "Seconds a query may run before its process is stopped."),
+    Setting("SLOW_QUERY", 2.0, "Queries slower than this many seconds are logged with their text."),
     Setting("RESULT_CAP", 10_000, "Most rows (or triples) a public query answers; a cut answer says so."),
     Setting(
         "ANSWER_CACHE",

@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         graph_store,
         harvest,
         linked_data,
+        metrics,
         openapi,
         pages,
         queries,
@@ -44,6 +45,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     )
 
     errors.init_app(app)
+    metrics.init_app(app)
     store.init_app(app)
     pages.init_app(app)
     sparql.init_app(app)

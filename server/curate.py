@@ -18,6 +18,7 @@ from bd4m_kg.problem_report import Located, as_json, locate_in
 from bd4m_kg.rdf_io import to_rdflib
 from bd4m_kg.server.errors import ApiError
 from bd4m_kg.server.graph_store import uploads
+from bd4m_kg.server.metrics import VALIDATIONS
 from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.validation import ValidationReport, validate
 
@@ -43,6 +44,7 @@ def check() -> Response | str:
     text, rdf_format, name = _document()
     offer = negotiate_offer(REPORT_OFFERS)
     report, located = _validate(text, rdf_format, name)
+    VALIDATIONS.labels("conforms" if report.conforms else "does-not-conform").inc()
     if offer.short == "ttl":
         return Response(report.graph.serialize(format="turtle"), content_type=offer.content_type)
     if offer.short == "json":
@@ -76,6 +78,7 @@ def _validate(text: str, rdf_format: ox.RdfFormat, name: str) -> tuple[Validatio
         quads = ox.parse(text.encode(), format=rdf_format, base_iri=BASE_IRI)
         triples = [quad.triple for quad in quads]
     except SyntaxError as error:
+        VALIDATIONS.labels("unreadable").inc()
         raise ApiError(400, f"{name} is not valid {rdf_format.name}: {error}") from error
     report = validate(to_rdflib(triples))
     suffix = f".{next(f.extension for f in RDF_FORMATS.values() if f.format == rdf_format)}"

@@ -17,6 +17,7 @@ from bd4m_kg.curation import Conflict, NotConforming
 from bd4m_kg.negotiation import HTML_OFFER, Offer
 from bd4m_kg.server.auth import require
 from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.metrics import PUBLICATIONS
 from bd4m_kg.server.response_cache import cacheable
 from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_inbox, get_store
@@ -100,7 +101,9 @@ def _published(change: Callable[[], tuple[int, ChangeResult]]) -> Response:
     except (history.Refused, Conflict) as error:
         raise ApiError(409, str(error)) from error
     except NotConforming as error:
+        PUBLICATIONS.labels("not-conforming").inc()
         raise ApiError(422, str(error), report=error.assessment.as_dict()) from error
+    PUBLICATIONS.labels("published").inc()
     return jsonify(ok=True, submission=number, generation=result.generation, records=list(result.replaced))
 
 

@@ -21,6 +21,8 @@ from typing import Any
 from flask import Response, request
 from werkzeug.http import parse_date
 
+from bd4m_kg.server.metrics import CACHE_HITS
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Key = tuple[str, str, str, str, bool]
 MARK = "X-Same-Until-Change"  # set by cacheable(); only marked responses are kept; never sent
@@ -69,6 +71,7 @@ class ResponseCache:
         stored = self._get(generation, key)
         if stored is None:
             return self._fill(environ, start_response, generation, key)
+        CACHE_HITS.inc()
         return _send(stored, environ, start_response)
 
     @property

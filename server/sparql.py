@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ from bd4m_kg.policy import (
 from bd4m_kg.protocol import ProtocolError, read_query_request
 from bd4m_kg.server.auth import require
 from bd4m_kg.server.errors import ApiError, wants_html
+from bd4m_kg.server.metrics import observe_query
 from bd4m_kg.server.pages import current_stats
 from bd4m_kg.server.response_cache import cacheable, conditional
 from bd4m_kg.server.store import get_store
@@ -103,18 +105,21 @@ def run(query: QueryRequest) -> tuple[Answer, bytes, bool]:
 
     Errors and a deadline passing before then become their statuses.
     """
+    started = time.perf_counter()
     try:
         answer = get_store().query(query, deadline=request_deadline())
         head, finished = read_ahead(answer.chunks)
-    except QuerySyntaxError as error:
-        reason = explain_syntax_error(query.query) or error
-        raise ApiError(400, f"the query is not valid SPARQL: {reason}") from error
     except QueryTimeout as error:
+        observe_query(query.query, time.perf_counter() - started, timed_out=True)
         raise ApiError(
             503, f"{error} ({request_deadline():g} s); narrow the query or ask for fewer rows"
         ) from error
+    except QuerySyntaxError as error:
+        reason = explain_syntax_error(query.query) or error
+        raise ApiError(400, f"the query is not valid SPARQL: {reason}") from error
     except StoreError as error:
         raise ApiError(500, f"the store failed: {error}") from error
+    observe_query(query.query, time.perf_counter() - started)
     return answer, head, finished
 
 

@@ -19,6 +19,7 @@ from bd4m_kg.record_view import record_page
 from bd4m_kg.server.auth import require
 from bd4m_kg.server.curate import FORM_FORMATS
 from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.metrics import PUBLICATIONS, VALIDATIONS
 from bd4m_kg.server.store import get_inbox, get_store
 from bd4m_kg.staging import record_graph
 from bd4m_kg.tokens import Token
@@ -34,6 +35,7 @@ def submit() -> tuple[Response, int]:
     body, media_type, filename = _received()
     number = curation.submit(get_store(), get_inbox(), body, media_type, token.name, filename)
     submission = get_inbox().get(number)
+    VALIDATIONS.labels(submission.state).inc()
     location = url_for("submissions.show", number=number)
     answer = jsonify(ok=True, **submission.summary(), report=submission.report, location=location)
     answer.headers["Location"] = location
@@ -134,11 +136,14 @@ def publish(number: int) -> Response:
     try:
         result = curation.publish(get_store(), get_inbox(), number, token.name)
     except NotConforming as error:
+        PUBLICATIONS.labels("not-conforming").inc()
         raise ApiError(422, str(error), report=error.assessment.as_dict()) from error
     except Conflict as error:
+        PUBLICATIONS.labels("conflict").inc()
         raise ApiError(409, str(error), changed=error.changed, diff=error.diff) from error
     except InboxError as error:
         raise _inbox_error(error) from error
+    PUBLICATIONS.labels("published").inc()
     base = get_store().base
     return jsonify(
         ok=True,
