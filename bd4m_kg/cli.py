@@ -387,17 +387,30 @@ def export(location: str, state: Path | None, folder: Path) -> None:
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=DEFAULTS["READERS"], show_default=True, type=int, help="Query processes.")
 @click.option("--threads", default=DEFAULTS["THREADS"], show_default=True, type=int, help="Web threads.")
-def serve(location: str, state: Path | None, host: str, port: int, workers: int, threads: int) -> None:
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Web processes (more than one needs a remote store: the embedded store has one writer).",
+)
+def serve(
+    location: str, state: Path | None, host: str, port: int, workers: int, threads: int, processes: int
+) -> None:
     """Serve the directory over HTTP (home page, /health), building the store on first start.
 
     Runs under Granian: HTTP, keep-alive and sockets are handled outside Python, and THREADS
-    Python threads run the app. Queries run in WORKERS processes of the embedded store.
+    Python threads per process run the app. Queries run in WORKERS processes of the embedded
+    store. With a remote store, PROCESSES web processes share the port and the state folder.
     """
     from bd4m_kg.server.serving import run
+    from bd4m_kg.store import is_remote
 
+    if processes > 1 and not is_remote(location):
+        fail("--processes above 1 needs a remote store (--store http://…): the embedded store has one writer")
     settings = {"STORE": location, "STATE": state, "READERS": workers, "THREADS": threads}
-    click.echo(f"Serving {location} on http://{host}:{port}/ (Ctrl-C stops)")
-    run(settings, host, port, threads)
+    click.echo(f"Serving {location} on http://{host}:{port}/ with {processes} process(es) (Ctrl-C stops)")
+    run(settings, host, port, threads, processes)
 
 
 @main.group()

@@ -64,6 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Validations and submissions (/curate/validate, POST /curate/submissions) per client address.",
     ),
     Setting(
+        "TRUSTED_PROXIES",
+        "",
+        "Addresses or networks of reverse proxies whose X-Forwarded-For is believed (e.g. 127.0.0.1).",
+    ),
+    Setting(
         "RATE_LIMIT_STORAGE",
         "memory://",
         "Where the rate-limit counters live: memory:// (one process), or redis://… / memcached://… "

@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         metrics,
         openapi,
         pages,
+        proxies,
         queries,
         rate_limits,
         record_history,
@@ -65,4 +66,5 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     cors.init_app(app)
     audit.init_app(app)
     response_cache.init_app(app)
+    proxies.init_app(app)
     return app

@@ -60,7 +60,7 @@ def health() -> tuple[Response, int]:
         records=stats.kinds,
         last_change=None
         if last is None
-        else {"generation": last.generation, "time": last.time, "summary": last.summary},  # who: the audit log
+        else {"generation": last.generation, "time": last.time, "summary": last.summary},
     ), 200
 
 

@@ -180,13 +180,18 @@ class Store(ABC):
 _REMOTE = re.compile(r"^https?://", re.IGNORECASE)
 
 
+def is_remote(location: str | Path) -> bool:
+    """Whether a store location is a SPARQL server's URL (else an embedded store's folder)."""
+    return bool(_REMOTE.match(str(location)))
+
+
 def open_store(location: str | Path, state: Path | None = None, readers: int = 1) -> Store:
     """Open the store at a folder (embedded) or an ``http(s)://`` URL (remote Oxigraph server).
 
     ``state`` is where a remote store keeps its bookkeeping (the embedded store keeps it in its
     folder); ``readers`` sizes the embedded store's pool of query processes.
     """
-    if _REMOTE.match(str(location)):
+    if is_remote(location):
         from bd4m_kg.store.remote import RemoteStore
 
         return RemoteStore(str(location), state)
