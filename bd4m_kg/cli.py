@@ -540,4 +540,25 @@ def optimize(location: str, state: Path | None) -> None:
     click.echo(f"Optimized {location}.")
 
 
+
+@main.command("release")
+@store_option
+@click.argument("version")
+def release_command(location: str, state: Path | None, version: str) -> None:
+    """Freeze the current state as release VERSION (e.g. 1.0): dated, citable dumps that never change.
+
+    The release is listed at /releases, in VoID and DCAT as a version of the dataset, and the home
+    page says how to cite it.
+    """
+    from bd4m_kg.releases import ReleaseError, make_release
+
+    with connect(location, state) as store:
+        try:
+            made = make_release(store, version)
+        except (ReleaseError, StoreError) as error:
+            fail(str(error))
+        audit(store, "release", version, f"generation {made.generation}")
+    click.echo(f"Released {version} on {made.date}: generation {made.generation}, {made.triples:,} triples.")
+
+
 from bd4m_kg import curation_cli  # noqa: E402, F401 - registers `submit` and `inbox` on main

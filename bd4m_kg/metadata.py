@@ -9,8 +9,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from bd4m_kg.documents import LICENCE
-from bd4m_kg.dumps import Manifest
+from bd4m_kg.dumps import DumpFile, Manifest
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.releases import Release
+from bd4m_kg.store import Store
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -64,6 +66,7 @@ def service_description(endpoint: str, triples: int) -> list[ox.Triple]:
 
 DCTERMS = "http://purl.org/dc/terms/"
 DCAT = "http://www.w3.org/ns/dcat#"
+OWL = "http://www.w3.org/2002/07/owl#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 SPDX = "http://spdx.org/rdf/terms#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -97,6 +100,19 @@ def _number(value: int, datatype: str = "integer") -> ox.Literal:
 
 def _text(value: str) -> ox.Literal:
     return ox.Literal(value, language="en")
+
+
+PUBLISHER = (
+    "SELECT ?agent ?name WHERE { ?catalog a <http://www.w3.org/ns/dcat#Catalog> ; "
+    "<http://purl.org/dc/terms/publisher> ?agent . "
+    "?agent <http://www.w3.org/2000/01/rdf-schema#label> ?name } ORDER BY ?agent LIMIT 1"
+)
+
+
+def publisher(store: Store) -> tuple[str, str] | None:
+    """The (IRI, name) of the directory's publisher, from its catalogue record; None without one."""
+    rows = store.select(PUBLISHER)
+    return (rows[0]["agent"].value, rows[0]["name"].value) if rows else None
 
 
 def void_description(manifest: Manifest, base: str, server: str) -> list[ox.Triple]:
@@ -191,24 +207,56 @@ def catalogue(manifest: Manifest, base: str, server: str, publisher: tuple[str, 
             ox.Triple(dataset, dc("modified"), ox.Literal(manifest.time, datatype=_iri(XSD + "dateTime")))
         )
     for dump in manifest.files:
-        distribution, checksum = _iri(f"{base}dataset/{dump.name}"), ox.BlankNode()
+        triples += _distribution(dataset, f"{base}dataset/{dump.name}", f"{server}dumps/{dump.name}", dump)
+    return triples
+
+
+def _distribution(dataset: ox.NamedNode, iri: str, url: str, dump: DumpFile) -> list[ox.Triple]:
+    """A DCAT distribution of ``dataset``: one gzipped dump file, its size and SHA-256."""
+    distribution, checksum = _iri(iri), ox.BlankNode()
+
+    def dcat(term: str) -> ox.NamedNode:
+        return _iri(DCAT + term)
+
+    return [
+        ox.Triple(dataset, dcat("distribution"), distribution),
+        ox.Triple(distribution, RDF_TYPE, dcat("Distribution")),
+        ox.Triple(distribution, _iri(DCTERMS + "title"), _text(f"Whole graph as {dump.name}")),
+        ox.Triple(distribution, dcat("accessURL"), _iri(url)),
+        ox.Triple(distribution, dcat("downloadURL"), _iri(url)),
+        ox.Triple(distribution, dcat("mediaType"), _iri(IANA + dump.media_type)),
+        ox.Triple(distribution, dcat("compressFormat"), _iri(IANA + "application/gzip")),
+        ox.Triple(distribution, dcat("byteSize"), _number(dump.bytes, "nonNegativeInteger")),
+        ox.Triple(distribution, _iri(DCTERMS + "license"), _iri(LICENCE)),
+        ox.Triple(distribution, _iri(SPDX + "checksum"), checksum),
+        ox.Triple(checksum, RDF_TYPE, _iri(SPDX + "Checksum")),
+        ox.Triple(checksum, _iri(SPDX + "algorithm"), _iri(SPDX + "checksumAlgorithm_sha256")),
+        ox.Triple(
+            checksum, _iri(SPDX + "checksumValue"), ox.Literal(dump.sha256, datatype=_iri(XSD + "hexBinary"))
+        ),
+    ]
+
+
+def release_descriptions(releases: list[Release], base: str, server: str) -> list[ox.Triple]:
+    """Each release as a dated version of the dataset, in DCAT and VoID terms, with its frozen dumps."""
+    dataset = _iri(f"{base}dataset")
+    triples = []
+    for release in releases:
+        node = _iri(f"{base}releases/{release.version}")
         triples += [
-            ox.Triple(dataset, dcat("distribution"), distribution),
-            ox.Triple(distribution, RDF_TYPE, dcat("Distribution")),
-            ox.Triple(distribution, dc("title"), _text(f"Whole graph as {dump.name}")),
-            ox.Triple(distribution, dcat("accessURL"), _iri(f"{server}dumps/{dump.name}")),
-            ox.Triple(distribution, dcat("downloadURL"), _iri(f"{server}dumps/{dump.name}")),
-            ox.Triple(distribution, dcat("mediaType"), _iri(IANA + dump.media_type)),
-            ox.Triple(distribution, dcat("compressFormat"), _iri(IANA + "application/gzip")),
-            ox.Triple(distribution, dcat("byteSize"), _number(dump.bytes, "nonNegativeInteger")),
-            ox.Triple(distribution, dc("license"), _iri(LICENCE)),
-            ox.Triple(distribution, _iri(SPDX + "checksum"), checksum),
-            ox.Triple(checksum, RDF_TYPE, _iri(SPDX + "Checksum")),
-            ox.Triple(checksum, _iri(SPDX + "algorithm"), _iri(SPDX + "checksumAlgorithm_sha256")),
-            ox.Triple(
-                checksum,
-                _iri(SPDX + "checksumValue"),
-                ox.Literal(dump.sha256, datatype=_iri(XSD + "hexBinary")),
-            ),
+            ox.Triple(dataset, _iri(DCAT + "hasVersion"), node),
+            ox.Triple(node, RDF_TYPE, _iri(DCAT + "Dataset")),
+            ox.Triple(node, RDF_TYPE, _iri(VOID + "Dataset")),
+            ox.Triple(node, _iri(DCTERMS + "isVersionOf"), dataset),
+            ox.Triple(node, _iri(DCAT + "version"), ox.Literal(release.version)),
+            ox.Triple(node, _iri(OWL + "versionInfo"), ox.Literal(release.version)),
+            ox.Triple(node, _iri(DCTERMS + "title"), _text(f"{TITLE}, version {release.version}")),
+            ox.Triple(node, _iri(DCTERMS + "issued"), ox.Literal(release.date, datatype=_iri(XSD + "date"))),
+            ox.Triple(node, _iri(DCTERMS + "license"), _iri(LICENCE)),
+            ox.Triple(node, _iri(VOID + "triples"), _number(release.triples)),
         ]
+        for dump in release.files:
+            url = f"{server}releases/{release.version}/{dump.name}"
+            triples.append(ox.Triple(node, _iri(VOID + "dataDump"), _iri(url)))
+            triples += _distribution(node, f"{base}releases/{release.version}/{dump.name}", url, dump)
     return triples

@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         queries,
         rate_limits,
         record_history,
+        releases,
         response_cache,
         sparql,
         stats,
@@ -61,6 +62,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     curate.init_app(app)
     submissions.init_app(app)
     record_history.init_app(app)
+    releases.init_app(app)
     openapi.init_app(app)
     rate_limits.init_app(app)
     cors.init_app(app)

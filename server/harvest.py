@@ -18,9 +18,10 @@ from flask import Blueprint, Flask, Response, current_app, g, request, send_file
 from bd4m_kg.dumps import Manifest, current_dumps, dumps_folder, waited_dumps
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.iris import page_path
-from bd4m_kg.metadata import catalogue, void_description
+from bd4m_kg.metadata import catalogue, publisher, release_descriptions, void_description
 from bd4m_kg.namespaces import PREFIXES
 from bd4m_kg.negotiation import GRAPH_OFFERS
+from bd4m_kg.releases import list_releases
 from bd4m_kg.server.errors import ApiError
 from bd4m_kg.server.response_cache import cacheable
 from bd4m_kg.server.sparql import negotiate_offer
@@ -28,11 +29,6 @@ from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Store
 
 harvest = Blueprint("harvest", __name__)
-PUBLISHER = (
-    "SELECT ?agent ?name WHERE { ?catalog a <http://www.w3.org/ns/dcat#Catalog> ; "
-    "<http://purl.org/dc/terms/publisher> ?agent . "
-    "?agent <http://www.w3.org/2000/01/rdf-schema#label> ?name } ORDER BY ?agent LIMIT 1"
-)
 NOT_FOR_CRAWLERS = ("/sparql", "/queries/", "/graph-store", "/update")
 RECORD_KINDS = ("project", "organisation", "collaborative")
 WRITES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
@@ -77,18 +73,20 @@ def dump(name: str) -> Response:
 @harvest.get("/.well-known/void")
 def void() -> Response:
     """The VoID description of the dataset, in the negotiated RDF format."""
-    return _rdf(void_description(manifest(), get_store().base, request.host_url))
+    store = get_store()
+    described = void_description(manifest(), store.base, request.host_url)
+    return _rdf(described + release_descriptions(list_releases(store), store.base, request.host_url))
 
 
 @harvest.get("/catalog")
 def catalog() -> Response:
     """The DCAT-AP catalogue: the dataset, its distributions and the SPARQL endpoint."""
     store = get_store()
-    rows = store.select(PUBLISHER)
-    if not rows:
+    found = publisher(store)
+    if found is None:
         raise ApiError(503, "the directory's catalogue record (data/catalogue/) is missing from the store")
-    publisher = (rows[0]["agent"].value, rows[0]["name"].value)
-    return _rdf(catalogue(manifest(), store.base, request.host_url, publisher))
+    described = catalogue(manifest(), store.base, request.host_url, found)
+    return _rdf(described + release_descriptions(list_releases(store), store.base, request.host_url))
 
 
 @harvest.get("/sitemap.xml")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template
 
 from bd4m_kg.building import StoreStats, store_stats
+from bd4m_kg.metadata import TITLE, publisher
 from bd4m_kg.named_queries import load_named_queries
+from bd4m_kg.releases import citation, list_releases
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Store, StoreError
 from bd4m_kg.store.remote import RemoteStore
@@ -29,7 +31,13 @@ def home() -> Response:
     """What the directory is, what it holds now, and how to use it; Link headers lead to VoID and DCAT."""
     store = get_store()
     stats = current_stats(store)
-    response = Response(render_template("home.html", stats=stats, queries=load_named_queries().values()))
+    latest = (list_releases(store) or [None])[-1]
+    who = publisher(store)
+    cite = citation(latest, who[1] if who else "BD4M", TITLE, store.base)
+    page = render_template(
+        "home.html", stats=stats, queries=load_named_queries().values(), cite=cite, latest=latest
+    )
+    response = Response(page)
     response.headers["Link"] = (
         '</.well-known/void>; rel="describedby"; type="text/turtle", '
         '</catalog>; rel="describedby"; type="text/turtle", </sparql>; rel="service"'
