@@ -59,7 +59,7 @@ class AuditLog:
     def entries(self, limit: int = 100, actor: str | None = None) -> list[Entry]:
         """The latest entries, newest first (only ``actor``'s when given)."""
         where, parameters = ("WHERE actor = ?", (actor,)) if actor else ("", ())
-        with side_files.transaction(self.path) as db:
+        with side_files.reading(self.path) as db:
             rows = db.execute(
                 f"SELECT id, time, actor, action, target, origin, outcome FROM audit {where} "
                 "ORDER BY id DESC LIMIT ?",

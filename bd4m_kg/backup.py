@@ -2,11 +2,11 @@
 
 A backup folder holds ``store.nq.gz`` (every quad of one generation, as N-Quads), a copy of each
 SQLite file beside the store (change log, tokens, feed and old versions; inbox; audit log) made
-with SQLite's online backup, and ``manifest.json`` (generation, base, time, SHA-256 of each
-file). It is taken under the writer lock, so quads and bookkeeping describe the same generation
-(writers wait while the quads are written; readers never do). N-Quads make it independent of
-the engine and of its storage version: restoring into a store of a newer pyoxigraph, or into an
-Oxigraph server, is the upgrade path.
+with SQLite's online backup, the frozen releases, and ``manifest.json`` (generation, base,
+time, SHA-256 of each file). It is taken under the writer lock, so quads and bookkeeping describe
+the same generation (writers wait while the quads are written; readers never do). N-Quads make
+it independent of the engine and of its storage version: restoring into a store of a newer
+pyoxigraph, or into an Oxigraph server, is the upgrade path.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from bd4m_kg import side_files
 from bd4m_kg.changes import recover
 from bd4m_kg.store import Store
 from bd4m_kg.store.state import utc_now
@@ -27,6 +29,7 @@ FORMAT = 1
 QUADS = "store.nq.gz"
 MANIFEST = "manifest.json"
 SIDE_FILES = ("state.sqlite", "inbox.sqlite", "audit.sqlite")
+RELEASES = "releases"  # frozen release dumps: never change, so hard links are copies
 
 
 class BackupError(ValueError):
@@ -56,7 +59,11 @@ def backup(store: Store, folder: Path) -> Manifest:
                 _copy_sqlite(store.state.folder / name, folder / name)
         with gzip.GzipFile(folder / QUADS, "wb", compresslevel=6, mtime=0) as output:
             store.dump_quads(output)
-    files = {path.name: _sha256(path) for path in sorted(folder.iterdir())}
+        if (store.state.folder / RELEASES).is_dir():
+            shutil.copytree(
+                store.state.folder / RELEASES, folder / RELEASES, copy_function=side_files.link_or_copy
+            )
+    files = {str(p.relative_to(folder)): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
     manifest = Manifest(generation, base, utc_now(), files)
     (folder / MANIFEST).write_text(json.dumps(manifest.__dict__, indent=2) + "\n")
     return manifest
@@ -65,16 +72,21 @@ def backup(store: Store, folder: Path) -> Manifest:
 def restore(store: Store, folder: Path) -> Manifest:
     """Restore the backup in ``folder`` into the empty ``store`` (its files are checked first)."""
     manifest = read_manifest(folder)
-    if store.generation != 0 or store.graph_names():
-        raise BackupError(
-            f"{store.location} is not empty: restore into a new store folder or an empty server"
-        )
     with store.state.writer_lock():
+        if store.generation != 0 or store.graph_names():
+            raise BackupError(
+                f"{store.location} is not empty: restore into a new store folder or an empty server"
+            )
+        with gzip.open(folder / QUADS, "rb") as nquads:  # first: a failure here leaves the store empty
+            store.load_dataset(nquads)
+        if (folder / RELEASES).is_dir():
+            shutil.copytree(
+                folder / RELEASES, store.state.folder / RELEASES, copy_function=side_files.link_or_copy
+            )
         for name in SIDE_FILES:
             if name in manifest.files:
                 _copy_sqlite(folder / name, store.state.folder / name)
-        with gzip.open(folder / QUADS, "rb") as nquads:
-            store.load_dataset(nquads)
+        store.after_commit(store.generation)  # the read snapshot of the restored generation
     return manifest
 
 

@@ -149,8 +149,11 @@ def validate(
     try:
         triples = [t for path in files for t in read_triples(path)]
         if against:
+            from bd4m_kg.store import is_remote
             from bd4m_kg.validation_context import validate_against
 
+            if not is_remote(against) and not (Path(against) / "state.sqlite").is_file():
+                fail(f"there is no store at {against}: give the folder of an existing store or a server URL")
             with connect(against, state) as store:
                 report = validate_against(store, triples)
         elif shapes:
@@ -538,7 +541,6 @@ def optimize(location: str, state: Path | None) -> None:
         except StoreError as error:
             fail(str(error))
     click.echo(f"Optimized {location}.")
-
 
 
 @main.command("release")

@@ -15,18 +15,19 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib.compare import graph_diff, to_isomorphic
 
-from bd4m_kg.changes import ChangeResult, apply_change
-from bd4m_kg.formats import RDF_FORMATS, rdf_format_for_media_type
-from bd4m_kg.inbox import OPEN_STATES, Inbox, InboxError, Submission
+from bd4m_kg.changes import ChangeResult, apply_change, recover
+from bd4m_kg.formats import RDF_FORMATS, UnknownFormatError, rdf_format_for_media_type, rdf_format_for_path
+from bd4m_kg.inbox import OPEN_STATES, Inbox, Submission, WrongState
 from bd4m_kg.problem_report import Located, as_json, locate_in
 from bd4m_kg.rdf_io import to_rdflib
 from bd4m_kg.staging import Staging, StagingError
-from bd4m_kg.store import QueryRequest, Store
+from bd4m_kg.store import QueryRequest, Store, StoreError, WriteInterrupted
 from bd4m_kg.store.state import utc_now
 from bd4m_kg.validation import ValidationReport
 from bd4m_kg.validation_context import validate_against
@@ -34,6 +35,7 @@ from bd4m_kg.validation_context import validate_against
 SUBMISSION_BASE = "urn:bd4m:submission"  # relative IRIs of a submission resolve against this
 RECORD_KINDS = ("project", "organisation", "collaborative", "catalogue")
 SUBMISSION_FORMATS = {f.format: f for f in RDF_FORMATS.values() if not f.keeps_graphs}
+RDF_FORMATS_BY_TYPE = {f.media_type: f.extension for f in RDF_FORMATS.values()}
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -107,6 +109,21 @@ def read_submission(body: bytes, media_type: str, name: str, base: str) -> Stagi
     return staging
 
 
+def readable_type(media_type: str) -> bool:
+    """Whether submissions of this media type can be read (Turtle, N-Triples, RDF/XML, JSON-LD)."""
+    found = rdf_format_for_media_type(media_type)
+    return found is not None and found.format in SUBMISSION_FORMATS
+
+
+def media_type_of(filename: str) -> str | None:
+    """The media type a submission's file name implies (``x.ttl`` → Turtle), if any."""
+    try:
+        found = rdf_format_for_path(Path(filename))
+    except UnknownFormatError:
+        return None
+    return found.media_type if found.format in SUBMISSION_FORMATS else None
+
+
 def _submittable(graph: str, base: str) -> bool:
     kind, _, slug = graph.removeprefix(f"{base}graph/").partition("/")
     return graph.startswith(f"{base}graph/") and kind in RECORD_KINDS and bool(slug) and "/" not in slug
@@ -119,13 +136,16 @@ def assess(store: Store, body: bytes, media_type: str, name: str) -> Assessment:
     except SubmissionError as error:
         return Assessment(False, error=str(error))
     with staging:
-        triples = [quad.triple for quad in staging.scratch]
-        graphs = staging.graphs()
-    report = validate_against(store, triples)
-    extension = next(f.extension for f in RDF_FORMATS.values() if f.media_type == _essence(media_type))
+        return _assess_read(store, staging, body, media_type, name)
+
+
+def _assess_read(store: Store, staging: Staging, body: bytes, media_type: str, name: str) -> Assessment:
+    """Validate a submission already read into ``staging``."""
+    report = validate_against(store, [quad.triple for quad in staging.scratch])
+    extension = RDF_FORMATS_BY_TYPE[_essence(media_type)]
     text = body.decode("utf-8", errors="replace")
     located = locate_in(report, {name: (text, f".{extension}", SUBMISSION_BASE)})
-    return Assessment(report.conforms, graphs, report, located)
+    return Assessment(report.conforms, staging.graphs(), report, located)
 
 
 def _essence(media_type: str) -> str:
@@ -134,12 +154,29 @@ def _essence(media_type: str) -> str:
 
 
 def submit(store: Store, inbox: Inbox, body: bytes, media_type: str, submitter: str, filename: str) -> int:
-    """Keep a submission in the inbox, then assess it; its id (the assessment is in the inbox)."""
+    """Keep a submission in the inbox, then read and assess it; its id (the report is in the inbox).
+
+    The versions of the records it replaces are noted before it is validated. When the store does
+    not answer, the submission stays ``received`` with a report that says so; publishing
+    validates it again anyway.
+    """
     number = inbox.receive(body, media_type, submitter, filename)
-    assessment = assess(store, body, media_type, filename)
-    versions = store.state.graph_versions(set(assessment.graphs))
-    based_on = {g: versions[g].generation if g in versions else 0 for g in assessment.graphs}
-    inbox.assessed(number, assessment.conforms, assessment.as_dict(), based_on)
+    try:
+        staging = read_submission(body, media_type, filename, store.base)
+    except SubmissionError as error:
+        inbox.assessed(number, "invalid", Assessment(False, error=str(error)).as_dict(), {})
+        return number
+    with staging:
+        versions = store.state.graph_versions(set(staging.graphs()))
+        based_on = {g: versions[g].generation if g in versions else 0 for g in staging.graphs()}
+        inbox.assessed(number, "received", None, based_on)
+        try:
+            assessment = _assess_read(store, staging, body, media_type, filename)
+        except (StoreError, TimeoutError) as error:
+            report = {"conforms": False, "error": f"not validated yet: {error}", "records": staging.graphs()}
+            inbox.assessed(number, "received", report, None)
+            return number
+    inbox.assessed(number, "valid" if assessment.conforms else "invalid", assessment.as_dict(), None)
     return number
 
 
@@ -160,7 +197,7 @@ def triples_diff(old: list[ox.Triple], new: list[ox.Triple]) -> dict[str, list[s
 
 def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
     """The live triples of one graph."""
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
     answer = store.query(QueryRequest(query, graph_format="nt"))
     return list(ox.parse(answer.read(), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
 
@@ -182,29 +219,34 @@ def publish(
     """Publish submission ``number`` as one change with its provenance; see the module's description.
 
     ``summary`` says what the change is in the change log (default: the publication of the submission).
+    A write whose outcome is unknown (:class:`WriteInterrupted`) leaves the submission
+    ``publishing`` until the next writer finishes the change and :func:`reconcile` settles it.
     """
     with store.state.writer_lock():
         reconcile(store, inbox)
         submission = inbox.get(number)
         if submission.state not in OPEN_STATES:
-            raise InboxError(
-                f"submission {number} is {submission.state}: only a new submission can be published"
-            )
+            raise WrongState(f"submission {number} is {submission.state}: it cannot be published")
+        if submission.based_on is None:
+            raise WrongState(f"submission {number} was never read: ask for it to be submitted again")
         body = inbox.body(number)
-        assessment = assess(store, body, submission.media_type, submission.filename)
-        inbox.assessed(number, assessment.conforms, assessment.as_dict(), None)
-        if not assessment.conforms:
-            raise NotConforming(assessment)
         with read_submission(body, submission.media_type, submission.filename, store.base) as staging:
-            changed = changed_since(store, submission.based_on or {})
+            assessment = _assess_read(store, staging, body, submission.media_type, submission.filename)
+            inbox.assessed(number, "valid" if assessment.conforms else "invalid", assessment.as_dict(), None)
+            if not assessment.conforms:
+                raise NotConforming(assessment)
+            changed = changed_since(store, submission.based_on)
             if changed:
                 raise Conflict(changed, diff(store, staging))
             staging.scratch.extend(provenance(store, submission, curator, staging.graphs()))
             inbox.move(number, "publishing", OPEN_STATES, decided_by=curator)
             try:
                 actor = curator_iri(store, curator)
-                summary = f"{summary or 'publication'} (submission {number})"
-                result = apply_change(store, staging, actor, summary)
+                result = apply_change(
+                    store, staging, actor, f"{summary or 'publication'} (submission {number})"
+                )
+            except WriteInterrupted:
+                raise
             except BaseException:
                 reconcile(store, inbox)
                 raise
@@ -220,14 +262,17 @@ def reject(inbox: Inbox, number: int, curator: str, reason: str) -> Submission:
 def reconcile(store: Store, inbox: Inbox) -> None:
     """Settle submissions a stopped writer left publishing: published if the store has them, else valid.
 
-    Call under the writer lock, after :func:`~bd4m_kg.changes.recover`.
+    Call under the writer lock. A change left pending is finished (or undone) first; while it
+    cannot be, nothing is settled.
     """
+    recover(store)
+    if store.state.pending() is not None:
+        return
     for submission in inbox.list(state="publishing"):
         graph = publication_graph(store.base, submission.id)
         version = store.state.graph_versions({graph}).get(graph)
-        if version is not None and store.select(
-            f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1"
-        ):
+        found = f"SELECT ?s WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }} LIMIT 1"
+        if version is not None and store.select(found):
             inbox.move(submission.id, "published", ("publishing",), generation=version.generation)
         else:
             inbox.move(submission.id, "valid", ("publishing",))

@@ -42,8 +42,16 @@ CREATE INDEX IF NOT EXISTS submissions_by_state ON submissions (state, id);
 """
 
 
-class InboxError(LookupError):
-    """A submission that does not exist or is not in a state that allows the request."""
+class InboxError(Exception):
+    """A request the inbox cannot carry out; see the two kinds below."""
+
+
+class NoSuchSubmission(InboxError, LookupError):
+    """A submission that does not exist."""
+
+
+class WrongState(InboxError, ValueError):
+    """A submission whose state does not allow the request (e.g. publishing a published one)."""
 
 
 @dataclass(frozen=True)
@@ -109,18 +117,18 @@ class Inbox:
 
     def get(self, number: int) -> Submission:
         """The submission ``number``, or :class:`InboxError`."""
-        with self._connection() as db:
+        with side_files.reading(self.path) as db:
             row = db.execute(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (number,)).fetchone()
         if row is None:
-            raise InboxError(f"there is no submission {number}")
+            raise NoSuchSubmission(f"there is no submission {number}")
         return _submission(row)
 
     def body(self, number: int) -> bytes:
         """The bytes of submission ``number`` exactly as received."""
-        with self._connection() as db:
+        with side_files.reading(self.path) as db:
             row = db.execute("SELECT body FROM submissions WHERE id = ?", (number,)).fetchone()
         if row is None:
-            raise InboxError(f"there is no submission {number}")
+            raise NoSuchSubmission(f"there is no submission {number}")
         return bytes(row[0])
 
     def list(
@@ -135,7 +143,7 @@ class Inbox:
             where.append("state = ?")
             parameters.append(state)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        with self._connection() as db:
+        with side_files.reading(self.path) as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM submissions {clause} ORDER BY id DESC LIMIT ?", (*parameters, limit)
             ).fetchall()
@@ -146,7 +154,7 @@ class Inbox:
         if not generations:
             return {}
         marks = ",".join("?" * len(generations))
-        with self._connection() as db:
+        with side_files.reading(self.path) as db:
             rows = db.execute(
                 "SELECT generation, id FROM submissions "
                 f"WHERE state = 'published' AND generation IN ({marks})",
@@ -155,14 +163,18 @@ class Inbox:
         return dict(rows)
 
     def assessed(
-        self, number: int, valid: bool, report: dict[str, Any], based_on: dict[str, int] | None
+        self, number: int, state: str, report: dict[str, Any] | None, based_on: dict[str, int] | None
     ) -> None:
-        """Record a submission's validation report (and the record versions it was written against)."""
+        """Record a submission's state (received, valid or invalid), report and record versions.
+
+        ``None`` leaves the report or the versions as they were; a submission already on its way
+        out (publishing, published, rejected) is left alone.
+        """
         with self._connection() as db:
             db.execute(
-                "UPDATE submissions SET state = ?, report = ?, based_on = coalesce(?, based_on) "
-                "WHERE id = ? AND state IN ('received', 'invalid', 'valid')",
-                ("valid" if valid else "invalid", json.dumps(report), _json(based_on), number),
+                "UPDATE submissions SET state = ?, report = coalesce(?, report), "
+                "based_on = coalesce(?, based_on) WHERE id = ? AND state IN ('received', 'invalid', 'valid')",
+                (state, _json(report), _json(based_on), number),
             )
 
     def move(self, number: int, to: str, allowed_from: tuple[str, ...], **decision: object) -> Submission:
@@ -179,9 +191,9 @@ class Inbox:
             ).rowcount
             row = db.execute(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (number,)).fetchone()
         if row is None:
-            raise InboxError(f"there is no submission {number}")
+            raise NoSuchSubmission(f"there is no submission {number}")
         if not changed:
-            raise InboxError(f"submission {number} is {row[7]}, so it cannot become {to}")
+            raise WrongState(f"submission {number} is {row[7]}, so it cannot become {to}")
         return _submission(row)
 
 

@@ -9,12 +9,12 @@ to cite the latest one.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bd4m_kg import side_files
 from bd4m_kg.dumps import DumpFile, dumps_folder, write_dumps
 from bd4m_kg.store import Store
 from bd4m_kg.store.state import utc_now
@@ -49,16 +49,18 @@ def make_release(store: Store, version: str) -> Release:
     if not VERSION.fullmatch(version):
         raise ReleaseError(f"{version!r} is not a version: use numbers like 1.0, 1.2.3 or 2.0-rc.1")
     target = releases_folder(store) / version
-    if target.exists():
-        raise ReleaseError(f"release {version} exists already: releases never change, choose another version")
     with store.state.writer_lock():
+        if target.exists():
+            raise ReleaseError(
+                f"release {version} exists already: releases never change, choose another version"
+            )
         manifest = write_dumps(store)
         source = dumps_folder(store) / str(manifest.generation)
         work = target.with_name(f".{version}")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         for dump in manifest.files:
-            _link_or_copy(source / dump.name, work / dump.name)
+            side_files.link_or_copy(str(source / dump.name), str(work / dump.name))
         now = utc_now()
         release = Release(version, now[:10], now, manifest.generation, manifest.triples, manifest.files)
         (work / RECORD).write_text(json.dumps(asdict(release), indent=1, sort_keys=True) + "\n")
@@ -93,10 +95,3 @@ def citation(release: Release | None, publisher: str, title: str, base: str) -> 
         f"{publisher} ({year}). {title}, version {release.version} (released {release.date}) [Data set]. "
         f"{base}releases/{release.version}"
     )
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)

@@ -1,7 +1,9 @@
-"""SQLite files kept beside the store (never in it): opened with their schema, used in transactions."""
+"""Files kept beside the store (never in it): SQLite files in transactions, frozen files linked."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -17,6 +19,13 @@ def create(path: Path, schema: str) -> None:
 
 
 @contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection for reading only: under WAL it never waits for writers, nor makes them wait."""
+    with closing(sqlite3.connect(path, timeout=30)) as db:
+        yield db
+
+
+@contextmanager
 def transaction(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection in one immediate transaction, synced to disk on commit, rolled back on error."""
     with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as db:
@@ -28,3 +37,11 @@ def transaction(path: Path) -> Iterator[sqlite3.Connection]:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """Hard-link a file that never changes (a release's dump), or copy it across filesystems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -1,7 +1,8 @@
 """Every request that may write is written to the audit log (who, what, when, from where, status).
 
-Reads sent with POST (SPARQL queries, ``/curate/validate``) are not writes and are not logged.
-The client address is the connection's peer; behind a proxy it is the proxy's.
+Reads sent with POST (SPARQL queries, ``/curate/validate``) are not writes and are not logged,
+nor are requests to no route at all. The client address is the connection's peer, or the
+client named by a trusted proxy (``TRUSTED_PROXIES``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ READS_BY_POST = frozenset({"sparql.query_endpoint", "curate.check"})
 
 
 def _record(response: Response) -> Response:
-    if request.method in WRITE_METHODS and request.endpoint not in READS_BY_POST:
+    endpoint = request.endpoint
+    if request.method in WRITE_METHODS and endpoint is not None and endpoint not in READS_BY_POST:
         token = g.get("token")
         get_audit().record(
             actor=token.name if token else "anonymous",

@@ -17,6 +17,23 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+def store_failure(error: Exception) -> ApiError:
+    """The HTTP error for a store that failed: 503 (try again) when the outcome is unknown or it was slow."""
+    from bd4m_kg.store import QueryTimeout, WriteInterrupted
+
+    if isinstance(error, WriteInterrupted):
+        return ApiError(503, f"{error}; it is finished before the next change", {"Retry-After": "5"})
+    if isinstance(error, QueryTimeout):
+        return ApiError(503, f"the store was too slow: {error}; try again", {"Retry-After": "5"})
+    return ApiError(500, f"the store failed; nothing changed: {error}")
+
+
+def payload() -> dict:
+    """The request's fields: a JSON object's, or the form's (anything else gives no fields)."""
+    found = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    return found if isinstance(found, dict) else {}
+
+
 def wants_html() -> bool:
     """True when the client prefers an HTML page (a browser) to JSON."""
     named = {value for value, quality in request.accept_mimetypes if quality > 0}

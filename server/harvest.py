@@ -23,7 +23,7 @@ from bd4m_kg.namespaces import PREFIXES
 from bd4m_kg.negotiation import GRAPH_OFFERS
 from bd4m_kg.releases import list_releases
 from bd4m_kg.server.errors import ApiError
-from bd4m_kg.server.response_cache import cacheable
+from bd4m_kg.server.response_cache import cacheable, conditional
 from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Store
@@ -124,7 +124,8 @@ def _rdf(triples: list[ox.Triple]) -> Response:
     offer = negotiate_offer(GRAPH_OFFERS)
     prefixes = {**PREFIXES, "void": "http://rdfs.org/ns/void#", "spdx": "http://spdx.org/rdf/terms#"}
     body = ox.serialize(triples, format=RDF_FORMATS[offer.short].format, prefixes=prefixes)
-    return cacheable(Response(body, content_type=offer.content_type, headers={"Vary": "Accept"}))
+    # not kept by the answer cache: a release changes them without a new generation
+    return conditional(Response(body, content_type=offer.content_type, headers={"Vary": "Accept"}))
 
 
 def init_app(app: Flask) -> None:

@@ -1,46 +1,57 @@
 """Per-client rate limits (Flask-Limiter): queries and curation, 429 with ``Retry-After``.
 
-Clients are told apart by address. Requests with a valid token are not limited. Counters live
-in ``RATE_LIMIT_STORAGE``: memory for one process, Redis or Memcached when several web processes
-or hosts must share them. Answers served from the answer cache never reach the limiter.
+A client is its token's holder when it sends a valid token, else its address (see
+``TRUSTED_PROXIES``). Query and validation limits spare every token holder; the submission limit
+spares only curators and admins, so a submitter cannot fill the inbox. Counters live in
+``RATE_LIMIT_STORAGE``: memory for one process, Redis or Memcached when several web processes or
+hosts must share them. Answers served from the answer cache never reach the limiter.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from bd4m_kg.server.store import get_store
-from bd4m_kg.tokens import authenticate
+from bd4m_kg.tokens import Token, authenticate
 
-LIMITED = {  # endpoint -> the setting that limits it
-    "sparql.query_endpoint": "RATE_LIMIT_QUERIES",
-    "queries.run_query": "RATE_LIMIT_QUERIES",
-    "curate.check": "RATE_LIMIT_CURATION",
-    "submissions.submit": "RATE_LIMIT_CURATION",
+LIMITED = {  # endpoint -> (the setting that limits it, the least role it spares)
+    "sparql.query_endpoint": ("RATE_LIMIT_QUERIES", "submitter"),
+    "queries.run_query": ("RATE_LIMIT_QUERIES", "submitter"),
+    "curate.check": ("RATE_LIMIT_CURATION", "submitter"),
+    "submissions.submit": ("RATE_LIMIT_CURATION", "curator"),
 }
 
 
-def _has_token() -> bool:
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and authenticate(get_store().state, secret.strip()) is not None
+def _token() -> Token | None:
+    """The request's valid token, if any (looked up once per request)."""
+    if "rate_limit_token" not in g:
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        valid = scheme.lower() == "bearer" and secret.strip()
+        g.rate_limit_token = authenticate(get_store().state, secret.strip()) if valid else None
+    return g.rate_limit_token
+
+
+def _client() -> str:
+    token = _token()
+    return f"token:{token.name}" if token else get_remote_address()
 
 
 def init_app(app: Flask) -> None:
-    """Limit the endpoints of :data:`LIMITED` per client address."""
+    """Limit the endpoints of :data:`LIMITED` per client."""
     limiter = Limiter(
-        get_remote_address,
+        _client,
         app=app,
         storage_uri=str(app.config["RATE_LIMIT_STORAGE"]),
         headers_enabled=True,
         default_limits=[],
     )
-    for endpoint, setting in LIMITED.items():
+    for endpoint, (setting, spared) in LIMITED.items():
         limit = limiter.shared_limit(
             lambda setting=setting: str(current_app.config[setting]),
-            scope=setting.lower(),
-            exempt_when=_has_token,
+            scope=f"{setting.lower()}-{spared}",
+            exempt_when=lambda spared=spared: bool((token := _token()) and token.allows(spared)),
             error_message=_message(setting),
         )
         app.view_functions[endpoint] = limit(app.view_functions[endpoint])
@@ -48,4 +59,4 @@ def init_app(app: Flask) -> None:
 
 def _message(setting: str) -> str:
     what = "queries" if setting == "RATE_LIMIT_QUERIES" else "validations and submissions"
-    return f"too many {what} from your address; wait for the time in Retry-After, or ask for a token"
+    return f"too many {what} from you; wait for the time in Retry-After, or ask for a token"

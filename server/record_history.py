@@ -9,19 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template
 
 from bd4m_kg import history
 from bd4m_kg.changes import ChangeResult
 from bd4m_kg.curation import Conflict, NotConforming
 from bd4m_kg.negotiation import HTML_OFFER, Offer
 from bd4m_kg.server.auth import require
-from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.errors import ApiError, payload, store_failure
 from bd4m_kg.server.metrics import PUBLICATIONS
 from bd4m_kg.server.response_cache import cacheable
 from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_inbox, get_store
 from bd4m_kg.staging import record_graph
+from bd4m_kg.store import StoreError
 
 record_history = Blueprint("record_history", __name__)
 HISTORY_OFFERS = (Offer("json", "application/json", ("application/json",)), HTML_OFFER)
@@ -39,7 +40,9 @@ def show(kind: str, slug: str) -> Response:
     if negotiate_offer(HISTORY_OFFERS).short == "json":
         answer = jsonify(ok=True, record=topic, graph=graph, versions=[v.__dict__ for v in versions])
     else:
-        labels = store.select(f"SELECT ?label WHERE {{ <{topic}> <{RDFS_LABEL}> ?label }} LIMIT 1")
+        labels = store.select(
+            f"SELECT ?label WHERE {{ {ox.NamedNode(topic)} <{RDFS_LABEL}> ?label }} LIMIT 1"
+        )
         title = labels[0]["label"].value if labels else f"{kind}/{slug}"
         page = render_template("history.html", title=title, kind=kind, slug=slug, versions=versions)
         answer = Response(page, content_type="text/html; charset=utf-8")
@@ -51,22 +54,31 @@ def show(kind: str, slug: str) -> Response:
 def rollback(kind: str, slug: str) -> Response:
     """Publish an old version of a record again (curator): ``{"generation": N}``."""
     token = require("curator")
-    generation = _payload().get("generation")
-    if not isinstance(generation, int) and not str(generation).isdigit():
-        raise ApiError(400, 'say which version to go back to: {"generation": N} (see the record\'s history)')
+    generation = _generation(payload().get("generation"))
     _, graph = _record(kind, slug)
-    return _published(lambda: history.rollback(get_store(), get_inbox(), graph, int(generation), token.name))
+    return _published(lambda: history.rollback(get_store(), get_inbox(), graph, generation, token.name))
+
+
+def _generation(value: object) -> int:
+    """A generation number from JSON or a form field, or a 400 that says what to send."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise ApiError(400, 'say which version to go back to: {"generation": N} (see the record\'s history)')
 
 
 @record_history.post("/curate/records/<kind>/<slug>/retire")
 def retire(kind: str, slug: str) -> Response:
     """Retire a record (curator): ``{"reason": …, "replaced_by": IRI}``; it then answers 410, or 301."""
     token = require("curator")
-    payload = _payload()
-    reason = str(payload.get("reason", "")).strip()
+    fields = payload()
+    reason = str(fields.get("reason", "")).strip()
     if not reason:
         raise ApiError(400, "say why the record is retired: send a reason")
-    replaced_by = payload.get("replaced_by") or None
+    replaced_by = fields.get("replaced_by") or None
+    if replaced_by is not None and not _is_iri(replaced_by):
+        raise ApiError(400, "replaced_by must be the IRI of the record it was merged into")
     topic, _ = _record(kind, slug)
     return _published(
         lambda: history.retire(get_store(), get_inbox(), topic, token.name, reason, replaced_by)
@@ -87,9 +99,12 @@ def _record(kind: str, slug: str) -> tuple[str, str]:
     return topic, graph
 
 
-def _payload() -> dict:
-    found = request.get_json(silent=True) if request.is_json else request.form.to_dict()
-    return found if isinstance(found, dict) else {}
+def _is_iri(value: object) -> bool:
+    try:
+        ox.NamedNode(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)
 
 
 def _published(change: Callable[[], tuple[int, ChangeResult]]) -> Response:
@@ -103,6 +118,8 @@ def _published(change: Callable[[], tuple[int, ChangeResult]]) -> Response:
     except NotConforming as error:
         PUBLICATIONS.labels("not-conforming").inc()
         raise ApiError(422, str(error), report=error.assessment.as_dict()) from error
+    except (StoreError, TimeoutError) as error:
+        raise store_failure(error) from error
     PUBLICATIONS.labels("published").inc()
     return jsonify(ok=True, submission=number, generation=result.generation, records=list(result.replaced))
 

@@ -20,6 +20,7 @@ from granian.log import LogLevels
 from granian.server import Server
 
 TARGET = "bd4m_kg.server.wsgi:app"
+STARTED_BY_SERVE = "BD4MKG_SERVE_WORKER"  # not a setting: marks the workers `bd4m-kg serve` starts
 PR_SET_PDEATHSIG = 1
 
 
@@ -29,6 +30,7 @@ def run(settings: Mapping[str, object], host: str, port: int, threads: int, proc
     The settings reach the worker process as ``BD4M_*`` environment variables.
     """
     os.environ.update({f"BD4M_{name}": str(value) for name, value in settings.items() if value is not None})
+    os.environ[STARTED_BY_SERVE] = "1"
     Server(
         TARGET,
         address=host,
@@ -43,8 +45,8 @@ def run(settings: Mapping[str, object], host: str, port: int, threads: int, proc
 
 
 def die_with_parent() -> None:
-    """Have the kernel stop this worker when the process that started it dies (Linux; else nothing)."""
-    if not sys.platform.startswith("linux"):
+    """Have the kernel stop this worker when ``bd4m-kg serve`` dies (Linux; other servers: nothing)."""
+    if not sys.platform.startswith("linux") or os.environ.pop(STARTED_BY_SERVE, None) is None:
         return
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -28,10 +28,10 @@ def init_app(app: Flask) -> None:
     )
     with store.state.writer_lock():
         recover(store)
+        if not store.graph_names():  # under the lock: of several processes starting, one builds
+            app.logger.info("The store is empty: building it from ontology/, shapes/ and data/")
+            build_store(store, actor="serve")
     app.extensions[AUDIT] = AuditLog(store.state.folder)
-    if not store.graph_names():
-        app.logger.info("The store is empty: building it from ontology/, shapes/ and data/")
-        build_store(store, actor="serve")
     inbox = Inbox(store.state.folder)
     with store.state.writer_lock():
         reconcile(store, inbox)

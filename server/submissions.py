@@ -14,14 +14,15 @@ from flask import Blueprint, Flask, Response, jsonify, render_template, request,
 from bd4m_kg import curation
 from bd4m_kg.curation import Conflict, NotConforming
 from bd4m_kg.describe import Description, describe
-from bd4m_kg.inbox import STATES, InboxError, Submission
+from bd4m_kg.inbox import STATES, InboxError, NoSuchSubmission, Submission
 from bd4m_kg.record_view import record_page
 from bd4m_kg.server.auth import require
 from bd4m_kg.server.curate import FORM_FORMATS
-from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.errors import ApiError, payload, store_failure
 from bd4m_kg.server.metrics import PUBLICATIONS, VALIDATIONS
 from bd4m_kg.server.store import get_inbox, get_store
 from bd4m_kg.staging import record_graph
+from bd4m_kg.store import StoreError
 from bd4m_kg.tokens import Token
 from bd4m_kg.validation_context import live_context
 
@@ -35,12 +36,15 @@ def submit() -> tuple[Response, int]:
     body, media_type, filename = _received()
     number = curation.submit(get_store(), get_inbox(), body, media_type, token.name, filename)
     submission = get_inbox().get(number)
-    VALIDATIONS.labels(submission.state).inc()
     location = url_for("submissions.show", number=number)
-    answer = jsonify(ok=True, **submission.summary(), report=submission.report, location=location)
+    answer = jsonify(ok=True, **_summary(submission, token), report=submission.report, location=location)
     answer.headers["Location"] = location
-    unreadable_type = (submission.report or {}).get("error", "").startswith("send the records as one of")
-    return answer, 415 if unreadable_type else 201
+    if not curation.readable_type(media_type):
+        return answer, 415  # kept all the same: nothing sent is lost
+    VALIDATIONS.labels(
+        {"valid": "conforms", "invalid": "does-not-conform"}.get(submission.state, "not-validated")
+    ).inc()
+    return answer, 201
 
 
 def _received() -> tuple[bytes, str, str]:
@@ -54,7 +58,10 @@ def _received() -> tuple[bytes, str, str]:
         upload = next((f for f in request.files.values() if f.filename), None)
         if upload is None:
             raise ApiError(400, "the multipart request has no file")
-        return upload.read(), upload.mimetype or "", upload.filename or "upload"
+        media_type = upload.mimetype or ""
+        if not curation.readable_type(media_type):  # browsers send .ttl as application/octet-stream
+            media_type = curation.media_type_of(upload.filename or "") or media_type
+        return upload.read(), media_type, upload.filename or "upload"
     return request.get_data(), request.mimetype, "the request body"
 
 
@@ -68,18 +75,27 @@ def listing() -> Response:
     own = None if token.allows("curator") else token.name
     found = get_inbox().list(submitter=own, state=state)
     you = {"name": token.name, "role": token.role}
-    return jsonify(ok=True, you=you, submissions=[_with_links(s) for s in found])
+    return jsonify(ok=True, you=you, submissions=[_with_links(s, token) for s in found])
 
 
-def _with_links(submission: Submission) -> dict[str, object]:
-    return {**submission.summary(), "href": url_for("submissions.show", number=submission.id)}
+def _summary(submission: Submission, token: Token) -> dict[str, object]:
+    """What the token's holder may read of a submission: curators' token names only for curators."""
+    summary = submission.summary()
+    if not token.allows("curator"):
+        summary.pop("decided_by")
+    return summary
+
+
+def _with_links(submission: Submission, token: Token) -> dict[str, object]:
+    return {**_summary(submission, token), "href": url_for("submissions.show", number=submission.id)}
 
 
 @submissions.get("/<int:number>")
 def show(number: int) -> Response:
     """One submission: its report, and for open ones the diff against the live records and previews."""
-    submission = _visible(number, require("submitter"))
-    details: dict[str, object] = {**_with_links(submission), "report": submission.report}
+    token = require("submitter")
+    submission = _visible(number, token)
+    details: dict[str, object] = {**_with_links(submission, token), "report": submission.report}
     details["reason"] = submission.reason
     details["body"] = url_for("submissions.body", number=number)
     if submission.state in ("valid", "invalid") and not (submission.report or {}).get("error"):
@@ -143,6 +159,8 @@ def publish(number: int) -> Response:
         raise ApiError(409, str(error), changed=error.changed, diff=error.diff) from error
     except InboxError as error:
         raise _inbox_error(error) from error
+    except (StoreError, TimeoutError) as error:
+        raise store_failure(error) from error
     PUBLICATIONS.labels("published").inc()
     base = get_store().base
     return jsonify(
@@ -159,15 +177,14 @@ def publish(number: int) -> Response:
 def reject(number: int) -> Response:
     """Reject a submission (curator) with a reason the submitter reads."""
     token = require("curator")
-    payload = request.get_json(silent=True) if request.is_json else request.form
-    reason = str((payload or {}).get("reason", "")).strip()
+    reason = str(payload().get("reason", "")).strip()
     if not reason:
         raise ApiError(400, "say why the submission is rejected: send a reason")
     try:
         submission = curation.reject(get_inbox(), number, token.name, reason)
     except InboxError as error:
         raise _inbox_error(error) from error
-    return jsonify(ok=True, **_with_links(submission), reason=submission.reason)
+    return jsonify(ok=True, **_with_links(submission, token), reason=submission.reason)
 
 
 def _in_owner_graph(triple: ox.Triple, base: str) -> ox.Quad:
@@ -188,7 +205,7 @@ def _visible(number: int, token: Token) -> Submission:
 
 
 def _inbox_error(error: InboxError) -> ApiError:
-    return ApiError(404 if str(error).startswith("there is no") else 409, str(error))
+    return ApiError(404 if isinstance(error, NoSuchSubmission) else 409, str(error))
 
 
 def init_app(app: Flask) -> None:

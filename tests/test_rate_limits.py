@@ -60,3 +60,17 @@ def test_validations_past_the_limit_get_429(limited):
         for _ in range(3)
     ]
     assert statuses == [200, 200, 429]
+
+
+def test_submitters_are_limited_per_token_and_curators_are_not(limited, tmp_path):
+    url, token = limited
+    statuses = [
+        requests.post(
+            f"{url}/curate/submissions",
+            data=b"",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"},
+            timeout=60,
+        ).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [201, 201, 429]  # kept (and reported unreadable) until the limit

@@ -72,14 +72,13 @@ class EmbeddedStore(Store):
     # -- writing -------------------------------------------------------------------------------
 
     def load_dataset(self, nquads: IO[bytes]) -> None:
-        """Load N-Quads into the (empty) live store and take the read snapshot of its generation.
+        """Load N-Quads into the (empty) live store (the caller then takes the read snapshot).
 
         Blank nodes keep their labels (``bulk_load`` would rename them), so the store dumps the
         same bytes as the one the N-Quads came from.
         """
         self.live().bulk_extend(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
         self.live().flush()
-        self._take_snapshot(self.generation)
 
     def live(self) -> ox.Store:
         """The read-write store, opened on first use (only one process may hold it)."""
