@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.compare import graph_diff, to_isomorphic
+from rdflib.compare import IsomorphicGraph, graph_diff, to_isomorphic
 
 from bd4m_kg.changes import ChangeResult, apply_change, recover
 from bd4m_kg.formats import RDF_FORMATS, UnknownFormatError, rdf_format_for_media_type, rdf_format_for_path
@@ -191,7 +191,17 @@ def diff(store: Store, staging: Staging) -> dict[str, dict[str, list[str]]]:
 
 def triples_diff(old: list[ox.Triple], new: list[ox.Triple]) -> dict[str, list[str]]:
     """The triples removed from ``old`` and added in ``new`` (as N-Triples, blank nodes canonical)."""
-    _, removed, added = graph_diff(to_isomorphic(to_rdflib(old)), to_isomorphic(to_rdflib(new)))
+    return canonical_diff(canonical(old), canonical(new))
+
+
+def canonical(triples: list[ox.Triple]) -> IsomorphicGraph:
+    """Triples as a graph with canonical blank nodes, ready to be compared with :func:`canonical_diff`."""
+    return to_isomorphic(to_rdflib(triples))
+
+
+def canonical_diff(old: IsomorphicGraph, new: IsomorphicGraph) -> dict[str, list[str]]:
+    """The triples removed from ``old`` and added in ``new``, as N-Triples lines."""
+    _, removed, added = graph_diff(old, new)
     return {"removed": _lines(removed), "added": _lines(added)}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from bd4m_kg.changes import ChangeResult
-from bd4m_kg.curation import graph_triples, publish, submit, triples_diff
+from bd4m_kg.curation import canonical, canonical_diff, graph_triples, publish, submit, triples_diff
 from bd4m_kg.inbox import Inbox
 from bd4m_kg.staging import record_graph
 from bd4m_kg.store import Store
@@ -56,10 +56,11 @@ def record_history(store: Store, inbox: Inbox, graph: str) -> list[Version]:
     """Every version of ``graph``, newest first; empty when the graph never existed."""
     members = store.state.graph_members(graph)
     submissions = inbox.published_by([m.generation for m in members])
-    versions, before = [], []
+    changes = {c.generation: c for c in store.state.changes_of([m.generation for m in members])}
+    versions, before = [], canonical([])
     for member in members:
-        triples = _member_triples(store, member)
-        change = store.state.change(member.generation)
+        triples = canonical(_member_triples(store, member))
+        change = changes.get(member.generation)
         actor = change.actor if change else ""
         versions.append(
             Version(
@@ -69,7 +70,7 @@ def record_history(store: Store, inbox: Inbox, graph: str) -> list[Version]:
                 summary=change.summary if change else "",
                 curator=actor if actor.startswith(f"{store.base}id/curator/") else None,
                 submission=submissions.get(member.generation),
-                **triples_diff(before, triples),
+                **canonical_diff(before, triples),
             )
         )
         before = triples

@@ -31,12 +31,15 @@ ERROR = {
     },
 }
 HIDDEN = frozenset({"static"})
+DESCRIPTION = "bd4m_openapi"
 
 
 @openapi.get("/openapi.json")
 def document() -> Response:
     """The OpenAPI 3.1 description of this server's HTTP API."""
-    return jsonify(api_description(current_app))
+    if DESCRIPTION not in current_app.extensions:  # the routes never change once the app serves
+        current_app.extensions[DESCRIPTION] = api_description(current_app)
+    return jsonify(current_app.extensions[DESCRIPTION])
 
 
 def api_description(app: Flask) -> dict[str, Any]:

@@ -7,13 +7,14 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from bd4m_kg.building import StoreStats, store_stats
 from bd4m_kg.metadata import TITLE, publisher
 from bd4m_kg.named_queries import load_named_queries
-from bd4m_kg.releases import citation, list_releases
+from bd4m_kg.releases import Release, citation, list_releases, releases_folder
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Store, StoreError
 from bd4m_kg.store.remote import RemoteStore
 
 pages = Blueprint("pages", __name__)
 STATS = "bd4m_stats_by_generation"
+CITATION = "bd4m_citation_by_generation_and_releases"
 
 
 def current_stats(store: Store) -> StoreStats:
@@ -26,14 +27,25 @@ def current_stats(store: Store) -> StoreStats:
     return cache[generation]
 
 
+def _how_to_cite(store: Store) -> tuple[Release | None, str]:
+    """The latest release and how to cite it, worked out once per generation and set of releases."""
+    folder = releases_folder(store)
+    key = (store.generation, folder.stat().st_mtime_ns if folder.exists() else 0)
+    cache = current_app.extensions.setdefault(CITATION, {})
+    if key not in cache:
+        latest = (list_releases(store) or [None])[-1]
+        who = publisher(store)
+        cache.clear()
+        cache[key] = (latest, citation(latest, who[1] if who else "BD4M", TITLE, store.base))
+    return cache[key]
+
+
 @pages.get("/")
 def home() -> Response:
     """What the directory is, what it holds now, and how to use it; Link headers lead to VoID and DCAT."""
     store = get_store()
     stats = current_stats(store)
-    latest = (list_releases(store) or [None])[-1]
-    who = publisher(store)
-    cite = citation(latest, who[1] if who else "BD4M", TITLE, store.base)
+    latest, cite = _how_to_cite(store)
     page = render_template(
         "home.html", stats=stats, queries=load_named_queries().values(), cite=cite, latest=latest
     )

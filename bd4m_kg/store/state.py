@@ -273,10 +273,12 @@ class StoreState:
             ).fetchall()
         return [FeedMember(p, g, graph, bool(d), t, c) for p, g, graph, d, t, c in rows]
 
-    def change(self, generation: int) -> ChangeRecord | None:
-        """The committed change of one generation."""
-        found = self._changes("status = 'committed' AND generation = ?", (generation,))
-        return found[0] if found else None
+    def changes_of(self, generations: list[int]) -> list[ChangeRecord]:
+        """The committed changes of these generations, oldest first."""
+        if not generations:
+            return []
+        marks = ",".join("?" * len(generations))
+        return self._changes(f"status = 'committed' AND generation IN ({marks})", tuple(generations))
 
     def uncaptured(self, graphs: Iterable[str]) -> dict[str, int]:
         """Of these graphs, those whose latest member has no content kept yet: graph -> position."""
