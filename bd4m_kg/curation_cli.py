@@ -118,7 +118,7 @@ def inbox() -> None:
 @click.option(
     "--only",
     "wanted",
-    type=click.Choice(["received", "invalid", "valid", "published", "rejected"]),
+    type=click.Choice(["received", "invalid", "valid", "publishing", "published", "rejected"]),
     help="Only the submissions in this state.",
 )
 def inbox_list(location: str, state: Path | None, wanted: str | None) -> None:

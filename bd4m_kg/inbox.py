@@ -132,10 +132,17 @@ class Inbox:
         return bytes(row[0])
 
     def list(
-        self, submitter: str | None = None, state: str | None = None, limit: int = 200
+        self,
+        submitter: str | None = None,
+        state: str | None = None,
+        limit: int = 200,
+        before: int | None = None,
     ) -> list[Submission]:
-        """Submissions, newest first: all, or one submitter's, or those in one state."""
+        """Submissions, newest first: all, or one submitter's, or those in one state; ``before`` pages."""
         where, parameters = [], []
+        if before is not None:
+            where.append("id < ?")
+            parameters.append(before)
         if submitter is not None:
             where.append("submitter = ?")
             parameters.append(submitter)

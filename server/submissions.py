@@ -27,6 +27,7 @@ from bd4m_kg.tokens import Token
 from bd4m_kg.validation_context import live_context
 
 submissions = Blueprint("submissions", __name__, url_prefix="/curate/submissions")
+PAGE = 100  # submissions per listing; "next" links to the older ones
 
 
 @submissions.post("")
@@ -67,15 +68,21 @@ def _received() -> tuple[bytes, str, str]:
 
 @submissions.get("")
 def listing() -> Response:
-    """Submissions, newest first: a submitter's own, or all for a curator (``?state=`` filters)."""
+    """Submissions, newest first, 100 a page: a submitter's own, or all for a curator (``?state=``)."""
     token = require("submitter")
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
         raise ApiError(400, f"state must be one of {', '.join(STATES)}")
     own = None if token.allows("curator") else token.name
-    found = get_inbox().list(submitter=own, state=state)
+    before = request.args.get("before", type=int)
+    found = get_inbox().list(submitter=own, state=state, limit=PAGE, before=before)
     you = {"name": token.name, "role": token.role}
-    return jsonify(ok=True, you=you, submissions=[_with_links(s, token) for s in found])
+    more = (
+        {"next": url_for("submissions.listing", state=state, before=found[-1].id)}
+        if len(found) == PAGE
+        else {}
+    )
+    return jsonify(ok=True, you=you, submissions=[_with_links(s, token) for s in found], **more)
 
 
 def _summary(submission: Submission, token: Token) -> dict[str, object]:
