@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -20,6 +21,7 @@ import click
 from bd4m_kg.changes import ChangeResult
 from bd4m_kg.cli import audit, connect, fail, main, store_option
 from bd4m_kg.formats import UnknownFormatError, rdf_format_for_path
+from bd4m_kg.iris import SEGMENT
 from bd4m_kg.store import Store
 
 
@@ -213,6 +215,9 @@ def inbox_reject(location: str, state: Path | None, number: int, reason: str, cu
     click.echo(f"Rejected submission {number}.")
 
 
+SEGMENT_PAIR = re.compile(f"{SEGMENT.pattern}/{SEGMENT.pattern}")
+
+
 @main.group()
 def record() -> None:
     """A record's history, and a curator's ways back: rollback and retire.
@@ -228,7 +233,7 @@ def _graph_of(store: Store, name: str) -> tuple[str, str]:
 
     topic = f"{store.base}id/{name.strip('/')}"
     graph = record_graph(topic, store.base)
-    if graph is None or name.count("/") != 1:
+    if graph is None or name.count("/") != 1 or not SEGMENT_PAIR.fullmatch(name.strip("/")):
         fail(f"{name!r} is not a record name: give KIND/SLUG, e.g. project/project-jetson")
     return topic, graph or ""
 
