@@ -28,15 +28,32 @@ from prometheus_client import (
 from bd4m_kg.server.store import get_store
 
 metrics = Blueprint("metrics", __name__)
+REGISTRY = CollectorRegistry()  # our own: the module may be imported twice (as a test module, too)
 SECONDS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
-REQUESTS = Counter("bd4m_http_requests", "HTTP requests the app answered", ["route", "method", "status"])
-LATENCY = Histogram("bd4m_http_request_seconds", "Time until the response starts", ["route"], buckets=SECONDS)
-QUERY_SECONDS = Histogram("bd4m_query_seconds", "Time until a query's answer starts", buckets=SECONDS)
-QUERY_TIMEOUTS = Counter("bd4m_query_timeouts", "Queries stopped at their deadline")
-CACHE_HITS = Counter("bd4m_answer_cache_hits", "Answers served from the answer cache")
-VALIDATIONS = Counter("bd4m_validations", "Validations of records, by outcome", ["outcome"])
-PUBLICATIONS = Counter("bd4m_publications", "Publication attempts, by outcome", ["outcome"])
-GENERATION = Gauge("bd4m_store_generation", "The store's generation", multiprocess_mode="max")
+REQUESTS = Counter(
+    "bd4m_http_requests", "HTTP requests the app answered", ["route", "method", "status"], registry=REGISTRY
+)
+LATENCY = Histogram(
+    "bd4m_http_request_seconds",
+    "Time until the response starts",
+    ["route"],
+    buckets=SECONDS,
+    registry=REGISTRY,
+)
+QUERY_SECONDS = Histogram(
+    "bd4m_query_seconds", "Time until a query's answer starts", buckets=SECONDS, registry=REGISTRY
+)
+QUERY_TIMEOUTS = Counter("bd4m_query_timeouts", "Queries stopped at their deadline", registry=REGISTRY)
+CACHE_HITS = Counter("bd4m_answer_cache_hits", "Answers served from the answer cache", registry=REGISTRY)
+VALIDATIONS = Counter(
+    "bd4m_validations", "Validations of records, by outcome", ["outcome"], registry=REGISTRY
+)
+PUBLICATIONS = Counter(
+    "bd4m_publications", "Publication attempts, by outcome", ["outcome"], registry=REGISTRY
+)
+GENERATION = Gauge(
+    "bd4m_store_generation", "The store's generation", multiprocess_mode="max", registry=REGISTRY
+)
 SLOW_QUERIES = logging.getLogger("bd4m_kg.slow_queries")
 
 
@@ -55,11 +72,11 @@ def observe_query(text: str, seconds: float, timed_out: bool = False) -> None:
 def exposition() -> Response:
     """Prometheus metrics of this server (all its processes when PROMETHEUS_MULTIPROC_DIR is set)."""
     GENERATION.set(get_store().generation)
-    registry = None
+    registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    body = generate_latest(registry) if registry else generate_latest()
+    body = generate_latest(registry)
     return Response(body, content_type=CONTENT_TYPE_LATEST)
 
 
