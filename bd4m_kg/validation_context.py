@@ -30,9 +30,9 @@ LOOKUP_BATCH = 500  # terms per VALUES block
 _LINKED = """
 CONSTRUCT {{ ?x ?p ?o }} WHERE {{
     VALUES ?x {{ {terms} }}
-    VALUES ?p {{ <{type}> <{label}> <{pref}> <{scheme}> }}
     ?x ?p ?o
-}}"""
+    FILTER (?p IN (<{type}>, <{label}>, <{pref}>, <{scheme}>))
+}}"""  # a VALUES block of predicates would make the engine read every type and label first
 _SAME_NAME = """
 CONSTRUCT {{ ?other ?name_property ?name . ?other <{type}> ?type }} WHERE {{
     VALUES ?name {{ {terms} }}
