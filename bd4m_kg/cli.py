@@ -493,7 +493,8 @@ def backup_store(location: str, state: Path | None, folder: Path) -> None:
     """Back up the store and everything beside it into FOLDER, while it serves.
 
     FOLDER gets the quads of one generation (store.nq.gz), copies of the change log, tokens,
-    feed, inbox and audit log, and a manifest with checksums. Writers wait while it is taken.
+    feed, inbox and audit log, the frozen releases, and a manifest with checksums. Writers wait
+    while it is taken.
     Restore it with `bd4m-kg restore FOLDER --store NEW`.
     """
     from bd4m_kg.backup import BackupError, backup
