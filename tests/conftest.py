@@ -20,6 +20,7 @@ from bd4m_kg.building import build_store
 from bd4m_kg.layout import knowledge_files, project_root
 from bd4m_kg.rdf_io import load_graph, load_store
 from bd4m_kg.store import open_store
+from bd4m_kg.store.virtuoso import private_graphs_sql
 from bd4m_kg.validation import project_context, project_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -122,7 +123,10 @@ def store():
 
 # -- stores and servers -------------------------------------------------------------------------
 
-STORE_KINDS = ("embedded", "remote")
+# Each kind of store is a marked group, so CI can give each its own time budget (-m virtuoso).
+STORE_KINDS = [
+    pytest.param(kind, marks=getattr(pytest.mark, kind)) for kind in ("embedded", "remote", "virtuoso")
+]
 
 
 def free_port() -> int:
@@ -204,14 +208,141 @@ def oxigraph_server(tmp_path):
     server.stop()
 
 
+class VirtuosoServer:
+    """A private Virtuoso 7 (Debian's ``virtuoso-t``) on free loopback ports, with a user that may update.
+
+    Set up as ../shared/notes/external-servers.md describes: its own database folder, both ports on
+    127.0.0.1, and a user with the SPARQL_UPDATE role (anonymous /sparql stays read-only).
+    """
+
+    USER, PASSWORD = "bd4m", "bd4m-test-only"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.http_port, self.sql_port = free_port(), free_port()
+        self.process: subprocess.Popen | None = None
+        self.system_graphs: list[str] = []
+
+    @property
+    def url(self) -> str:
+        """The store location, credentials included."""
+        return f"virtuoso+http://{self.USER}:{self.PASSWORD}@127.0.0.1:{self.http_port}"
+
+    @property
+    def sparql(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/sparql"
+
+    def start(self) -> VirtuosoServer:
+        executable = require_tool(("virtuoso-t",), "Virtuoso 7 is not installed (./dev test installs it)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "virtuoso.ini").write_text(
+            VIRTUOSO_INI.format(d=self.folder, http=self.http_port, sql=self.sql_port)
+        )
+        log = self.folder / "virtuoso.out"
+        with log.open("a") as output:
+            self.process = subprocess.Popen(
+                [executable, "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
+                cwd=self.folder,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        wait_until_answering(f"{self.sparql}?query=ASK%7B%7D", self.process, "virtuoso-t", log=log)
+        user = (
+            f"DB.DBA.USER_CREATE('{self.USER}', '{self.PASSWORD}'); GRANT SPARQL_UPDATE TO \"{self.USER}\";"
+        )
+        self.system_graphs = self.graphs()
+        self.sql(f"{user} {private_graphs_sql(self.system_graphs)}")  # Virtuoso's own graphs out of sight
+        return self
+
+    def sql(self, statements: str) -> None:
+        """Run SQL as dba through isql-vt (which exits 0 even when a statement fails)."""
+        isql = require_tool(("isql-vt",), "Virtuoso's isql-vt is not installed (./dev test installs it)")
+        done = subprocess.run(
+            [isql, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert "*** Error" not in done.stdout + done.stderr, done.stdout + done.stderr
+
+    def graphs(self) -> list[str]:
+        """Every graph with triples anonymous SPARQL sees."""
+        answer = requests.post(
+            self.sparql,
+            data={"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        return [row["g"]["value"] for row in answer.json()["results"]["bindings"]]
+
+    def wipe(self) -> None:
+        """Drop every visible graph, so the next test starts from an empty store."""
+        kept = ", ".join(f"iri_to_id('{g}')" for g in self.system_graphs)
+        self.sql(f"DELETE FROM DB.DBA.RDF_QUAD WHERE G NOT IN ({kept});")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile       = {d}/virtuoso.db
+ErrorLogFile       = {d}/virtuoso.log
+LockFile           = {d}/virtuoso.lck
+TransactionFile    = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+TempStorage        = TempDatabase
+[TempDatabase]
+DatabaseFile    = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort        = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+DirsAllowed       = ., {d}
+NumberOfBuffers   = 10000
+MaxDirtyBuffers   = 6000
+[HTTPServer]
+ServerPort    = 127.0.0.1:{http}
+ServerRoot    = {d}
+ServerThreads = 10
+[SPARQL]
+ResultSetMaxRows = 100000000
+MaxQueryExecutionTime = 0
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso_scratch(tmp_path_factory) -> Iterator[VirtuosoServer]:
+    """One Virtuoso for the session's short tests, wiped before each (a fresh one takes seconds)."""
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-scratch")).start()
+    yield server
+    server.stop()
+
+
+def engine(request, kind: str, folder: Path) -> tuple[str, Path | None]:
+    """(store location, state folder) of an empty store of ``kind`` in ``folder``: a folder, a fresh
+    Oxigraph server, or Virtuoso (the session's scratch one, wiped, for a function-scoped test)."""
+    if kind == "embedded":
+        return str(folder / "store"), None
+    if kind == "remote":
+        server = OxigraphServer(folder / "oxigraph").start()
+        request.addfinalizer(server.stop)
+        return server.url, folder / "state"
+    if request.scope == "function":
+        scratch = request.getfixturevalue("virtuoso_scratch")
+        scratch.wipe()
+        return scratch.url, folder / "state"
+    virtuoso = VirtuosoServer(folder / "virtuoso").start()
+    request.addfinalizer(virtuoso.stop)
+    return virtuoso.url, folder / "state"
+
+
 @pytest.fixture(params=STORE_KINDS)
 def store_location(request, tmp_path) -> tuple[str, Path | None]:
-    """(location, state folder) of an empty store of each kind: a folder, or a fresh Oxigraph server."""
-    if request.param == "embedded":
-        return str(tmp_path / "store"), None
-    server = OxigraphServer(tmp_path / "oxigraph").start()
-    request.addfinalizer(server.stop)
-    return server.url, tmp_path / "state"
+    """(location, state folder) of an empty store of each kind: a folder, an Oxigraph server, Virtuoso."""
+    return engine(request, request.param, tmp_path)
 
 
 @pytest.fixture
@@ -264,13 +395,10 @@ def serving(
 
 
 def store_options(request, folder: Path) -> list[str]:
-    """The ``--store`` (and ``--state``) options for the fixture's kind of store in ``folder``; the
-    remote kind starts an Oxigraph server, stopped when the fixture ends."""
-    if request.param != "remote":
-        return ["--store", str(folder / "store")]
-    oxigraph = OxigraphServer(folder / "oxigraph").start()
-    request.addfinalizer(oxigraph.stop)
-    return ["--store", oxigraph.url, "--state", str(folder / "state")]
+    """The ``--store`` (and ``--state``) options for the fixture's kind of store in ``folder``; an
+    engine it starts is stopped when the fixture ends."""
+    location, state = engine(request, request.param, folder)
+    return ["--store", location] + (["--state", str(state)] if state else [])
 
 
 @pytest.fixture(scope="session", params=STORE_KINDS)

@@ -1,7 +1,8 @@
-"""The store interface: two kinds, embedded pyoxigraph on disk (default) and a remote SPARQL server.
+"""The store interface: embedded pyoxigraph on disk (default), or a remote SPARQL server.
 
 ``open_store("var/store")`` opens (or creates) an embedded store; ``open_store("http://host:7878")``
-talks to an Oxigraph server started with ``--union-default-graph``. Both answer queries as a
+talks to an Oxigraph server started with ``--union-default-graph``;
+``open_store("virtuoso+http://USER:PASSWORD@host:8890")`` to Virtuoso 7. Both answer queries as a
 stream of bytes in a standard format and take writes only through :func:`bd4m_kg.changes.apply_change`.
 """
 
@@ -177,7 +178,7 @@ class Store(ABC):
         self.close()
 
 
-_REMOTE = re.compile(r"^https?://", re.IGNORECASE)
+_REMOTE = re.compile(r"^(virtuoso\+)?https?://", re.IGNORECASE)
 
 
 def is_remote(location: str | Path) -> bool:
@@ -186,11 +187,18 @@ def is_remote(location: str | Path) -> bool:
 
 
 def open_store(location: str | Path, state: Path | None = None, readers: int = 1) -> Store:
-    """Open the store at a folder (embedded) or an ``http(s)://`` URL (remote Oxigraph server).
+    """Open the store at a folder (embedded), an Oxigraph server's or a Virtuoso's URL.
+
+    An Oxigraph server is ``http(s)://HOST:PORT``; Virtuoso is
+    ``virtuoso+http(s)://USER:PASSWORD@HOST:PORT``, a user with the SPARQL_UPDATE role.
 
     ``state`` is where a remote store keeps its bookkeeping (the embedded store keeps it in its
     folder); ``readers`` sizes the embedded store's pool of query processes.
     """
+    if str(location).lower().startswith("virtuoso+"):
+        from bd4m_kg.store.virtuoso import VirtuosoStore
+
+        return VirtuosoStore(str(location), state)
     if is_remote(location):
         from bd4m_kg.store.remote import RemoteStore
 

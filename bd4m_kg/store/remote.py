@@ -76,7 +76,7 @@ class RemoteStore(Store):
         try:
             response = self.http.post(
                 f"{self.location}/query",
-                data=_protocol_form(request),
+                data=protocol_form(request),
                 headers={"Accept": accept},
                 stream=True,
                 timeout=(CONNECT_TIMEOUT, deadline),
@@ -94,8 +94,8 @@ class RemoteStore(Store):
         media_type = response.headers.get("Content-Type", "")
         kind = _kind(request.query, media_type)
         if request.cap is None:
-            return Answer(kind, media_type, _chunks(response, until))
-        return _capped(kind, response, until, request.cap, graph if kind == "graph" else results)
+            return Answer(kind, media_type, response_chunks(response, until))
+        return capped_answer(kind, response, until, request.cap, graph if kind == "graph" else results)
 
     def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
         """Send the change as one SPARQL Update request, journaled first so it can be replayed.
@@ -240,7 +240,7 @@ def _write_error(location: str, error: requests.RequestException) -> StoreError:
     return WriteInterrupted(f"the SPARQL server at {location} stopped answering during a change: {error}")
 
 
-def _protocol_form(request: QueryRequest) -> list[tuple[str, str]]:
+def protocol_form(request: QueryRequest) -> list[tuple[str, str]]:
     """The SPARQL Protocol form: query, dataset parameters, and substitutions as a trailing VALUES."""
     query = request.query
     if request.substitutions:
@@ -263,13 +263,13 @@ def _kind(query: str, media_type: str) -> str:
     return "boolean" if inspect_query(query, allow_service=True).form == "ASK" else "solutions"
 
 
-def _capped(
+def capped_answer(
     kind: str, response: requests.Response, until: float | None, cap: int, chosen: RdfFormat | ResultFormat
 ) -> Answer:
     """Read a TSV or N-Triples answer one line past ``cap``, then close it and convert what was kept."""
     counted = line_cap(kind, cap)
     with contextlib.suppress(CapReached):
-        for chunk in _chunks(response, until):
+        for chunk in response_chunks(response, until):
             counted.write(chunk)
     response.close()
     output = io.BytesIO()
@@ -277,7 +277,7 @@ def _capped(
     return Answer(kind, chosen.media_type, iter([output.getvalue()]), counted.full)
 
 
-def _chunks(response: requests.Response, until: float | None) -> Iterator[bytes]:
+def response_chunks(response: requests.Response, until: float | None) -> Iterator[bytes]:
     """The response body in chunks; past the deadline the connection is closed and QueryTimeout raised."""
     with response:
         try:
