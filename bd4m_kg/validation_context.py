@@ -40,10 +40,10 @@ CONSTRUCT {{ ?other ?name_property ?name . ?other <{type}> ?type }} WHERE {{
     ?other ?name_property ?name .
     OPTIONAL {{ ?other <{type}> ?type }}
 }}"""
-_SUPERCLASSES = """
+_SUBCLASSES = """
 SELECT ?class ?super WHERE {{
-    GRAPH <{graph}> {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }}
-    FILTER (isIRI(?super))
+    GRAPH <{graph}> {{ ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?super }}
+    FILTER (isIRI(?class) && isIRI(?super))
 }}"""
 
 
@@ -119,9 +119,25 @@ def superclasses(store: Store) -> dict[str, frozenset[str]]:
     version = store.state.graph_versions({graph}).get(graph)
     key = (store.location, graph, version.generation if version else 0)
     if key not in _closures:
-        closure: dict[str, set[str]] = {}
-        for row in store.select(_SUPERCLASSES.format(graph=graph)):
-            closure.setdefault(row["class"].value, set()).add(row["super"].value)
+        direct: dict[str, set[str]] = {}
+        for row in store.select(_SUBCLASSES.format(graph=graph)):
+            direct.setdefault(row["class"].value, set()).add(row["super"].value)
         _closures.clear()
-        _closures[key] = {c: frozenset(s) for c, s in closure.items()}
+        _closures[key] = {c: frozenset(_ancestors(c, direct)) for c in direct}
     return _closures[key]
+
+
+def _ancestors(start: str, direct: dict[str, set[str]]) -> set[str]:
+    """Every class above ``start`` (a walk, not a property path: Virtuoso needs a bound start for ``+``).
+
+    >>> sorted(_ancestors("a", {"a": {"b"}, "b": {"c", "a"}}))
+    ['a', 'b', 'c']
+    """
+    found: set[str] = set()
+    waiting = list(direct.get(start, ()))
+    while waiting:
+        current = waiting.pop()
+        if current not in found:
+            found.add(current)
+            waiting.extend(direct.get(current, ()))
+    return found

@@ -125,7 +125,7 @@ def _retired(description: Description) -> Response | None:
         response = redirect(target, code=301)
         response.headers["Vary"] = "Accept"
         return response
-    if any(p == DEPRECATED and o.value == "true" for p, o in said):
+    if any(p == DEPRECATED and o.value in {"true", "1"} for p, o in said):  # both spell xsd:boolean true
         raise ApiError(410, f"{description.topic} was retired from the directory and has no replacement")
     return None
 

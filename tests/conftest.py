@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from bd4m_kg.building import build_store
 from bd4m_kg.layout import knowledge_files, project_root
@@ -83,6 +85,19 @@ def screenshot(page, name: str) -> None:
     """Save a full-page screenshot as a test artifact."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def same_graphs(one: bytes, other: bytes) -> bool:
+    """Whether two N-Quads dumps hold the same graphs, blank nodes labelled any way."""
+
+    def graphs(nquads: bytes) -> dict[str, Graph]:
+        lines: dict[str, list[str]] = {}
+        for quad in ox.parse(nquads + b"\n", format=ox.RdfFormat.N_QUADS):
+            lines.setdefault(str(quad.graph_name), []).append(f"{quad.triple} .")
+        return {name: Graph().parse(data="\n".join(triples), format="nt") for name, triples in lines.items()}
+
+    mine, theirs = graphs(one), graphs(other)
+    return mine.keys() == theirs.keys() and all(isomorphic(mine[g], theirs[g]) for g in mine)
 
 
 @pytest.fixture(scope="session")
@@ -217,8 +232,9 @@ class VirtuosoServer:
 
     USER, PASSWORD = "bd4m", "bd4m-test-only"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, buffers: int = 10_000, dirty: int = 6_000) -> None:
         self.folder = folder
+        self.buffers, self.dirty = buffers, dirty  # 8 KiB pages kept in memory, and how many may be dirty
         self.http_port, self.sql_port = free_port(), free_port()
         self.process: subprocess.Popen | None = None
         self.system_graphs: list[str] = []
@@ -236,7 +252,9 @@ class VirtuosoServer:
         executable = require_tool(("virtuoso-t",), "Virtuoso 7 is not installed (./dev test installs it)")
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "virtuoso.ini").write_text(
-            VIRTUOSO_INI.format(d=self.folder, http=self.http_port, sql=self.sql_port)
+            VIRTUOSO_INI.format(
+                d=self.folder, http=self.http_port, sql=self.sql_port, buffers=self.buffers, dirty=self.dirty
+            )
         )
         log = self.folder / "virtuoso.out"
         with log.open("a") as output:
@@ -301,8 +319,8 @@ TransactionFile = {d}/virtuoso-temp.trx
 ServerPort        = 127.0.0.1:{sql}
 DisableUnixSocket = 1
 DirsAllowed       = ., {d}
-NumberOfBuffers   = 10000
-MaxDirtyBuffers   = 6000
+NumberOfBuffers   = {buffers}
+MaxDirtyBuffers   = {dirty}
 [HTTPServer]
 ServerPort    = 127.0.0.1:{http}
 ServerRoot    = {d}

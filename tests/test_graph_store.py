@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 
 from bd4m_kg.server import create_app
 from bd4m_kg.tokens import create_token
-from conftest import BUILT_TRIPLES, OxigraphServer
+from conftest import BUILT_TRIPLES, STORE_KINDS, engine
 
 GRAPH = "https://w3id.org/bd4m/graph/organisation/fixture-gsp"
 THING = URIRef("https://w3id.org/bd4m/id/organisation/fixture-gsp")
@@ -21,14 +21,11 @@ TURTLE = f'<{THING}> <{LABEL}> "Fixture one (test data)"@en .'.encode()
 MORE = f'<{THING}> <{LABEL}> "Fixture two (test data)"@en .'.encode()
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=STORE_KINDS)
 def app(request, tmp_path):
-    config = {"STORE": str(tmp_path / "store"), "TESTING": True, "UPLOAD_LIMIT": 4096}
-    if request.param == "remote":
-        server = OxigraphServer(tmp_path / "oxigraph").start()
-        request.addfinalizer(server.stop)
-        config |= {"STORE": server.url, "STATE": str(tmp_path / "state")}
-    app = create_app(config)
+    location, state = engine(request, request.param, tmp_path)
+    config = {"STORE": location, "TESTING": True, "UPLOAD_LIMIT": 4096}
+    app = create_app(config | ({"STATE": str(state)} if state else {}))
     yield app
     app.extensions["bd4m_store"].close()
 

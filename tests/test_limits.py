@@ -9,22 +9,19 @@ import pytest
 from rdflib import Graph
 
 from bd4m_kg.server import create_app
-from conftest import OxigraphServer
+from conftest import STORE_KINDS, engine
 
 CAP = 25
 ALL_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 FEW = "SELECT ?p WHERE { ?p a <https://w3id.org/bd4m/ontology#Project> } LIMIT 3"
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=STORE_KINDS)
 def client(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"limits-{request.param}")
-    config = {"STORE": str(folder / "store"), "TESTING": True, "RESULT_CAP": CAP}
-    if request.param == "remote":
-        server = OxigraphServer(folder / "oxigraph").start()
-        request.addfinalizer(server.stop)
-        config |= {"STORE": server.url, "STATE": str(folder / "state")}
-    app = create_app(config)
+    location, state = engine(request, request.param, folder)
+    config = {"STORE": location, "TESTING": True, "RESULT_CAP": CAP}
+    app = create_app(config | ({"STATE": str(state)} if state else {}))
     yield app.test_client()
     app.extensions["bd4m_store"].close()
 

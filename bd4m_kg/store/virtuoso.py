@@ -147,9 +147,11 @@ class VirtuosoStore(Store):
         return response
 
     def _protocol_form(self, request: QueryRequest, form: str) -> list[tuple[str, str]]:
-        """The query (substitutions as a trailing VALUES) and its dataset, once Virtuoso's graphs are hidden."""
+        """The query (substitutions as a trailing VALUES) and its dataset; Virtuoso's graphs hidden."""
         self.check_graphs()
         fields = protocol_form(request)
+        if request.named_graphs == () and request.default_graphs:  # no named graphs, not all of them
+            fields.append(("named-graph-uri", EMPTY_GRAPH))
         if form == "DESCRIBE":  # the triples about the resource and its blank nodes, as Oxigraph gives
             fields[0] = ("query", 'define sql:describe-mode "CBD"\n' + fields[0][1])
         return fields
@@ -331,8 +333,9 @@ class VirtuosoStore(Store):
         check = QueryRequest(generation_check(self.base, pending.generation))
         if b"true" in self.query(check, deadline=30).read():
             return True
-        if Path(pending.journal["undo"]).exists():
-            self._replace(list(pending.journal["drop"]), Path(pending.journal["undo"]))
+        undo = pending.journal.get("undo")  # absent: the writer stopped before sending anything
+        if undo and Path(undo).exists():
+            self._replace(list(pending.journal["drop"]), Path(undo))
         return False
 
     def after_commit(self, generation: int) -> None:
