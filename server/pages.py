@@ -11,6 +11,7 @@ from bd4m_kg.releases import Release, citation, list_releases, releases_folder
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Store, StoreError
 from bd4m_kg.store.remote import RemoteStore
+from bd4m_kg.store.virtuoso import VirtuosoStore
 
 pages = Blueprint("pages", __name__)
 STATS = "bd4m_stats_by_generation"
@@ -57,6 +58,13 @@ def home() -> Response:
     return response
 
 
+def store_kind(store: Store) -> str:
+    """What engine holds the graph: embedded, remote (an Oxigraph server) or virtuoso."""
+    if isinstance(store, VirtuosoStore):
+        return "virtuoso"
+    return "remote" if isinstance(store, RemoteStore) else "embedded"
+
+
 @pages.get("/health")
 def health() -> tuple[Response, int]:
     """Liveness and readiness: the store answers, its generation, its size and its last change."""
@@ -71,7 +79,7 @@ def health() -> tuple[Response, int]:
         ok=True,
         status=200,
         store={
-            "kind": "remote" if isinstance(store, RemoteStore) else "embedded",
+            "kind": store_kind(store),
             "location": store.location,
         },
         generation=stats.generation,

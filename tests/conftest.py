@@ -249,6 +249,17 @@ class VirtuosoServer:
         return f"http://127.0.0.1:{self.http_port}/sparql"
 
     def start(self) -> VirtuosoServer:
+        """Create the database, then the update user, and hide Virtuoso's own graphs."""
+        self.launch()
+        user = (
+            f"DB.DBA.USER_CREATE('{self.USER}', '{self.PASSWORD}'); GRANT SPARQL_UPDATE TO \"{self.USER}\";"
+        )
+        self.system_graphs = self.graphs()
+        self.sql(f"{user} {private_graphs_sql(self.system_graphs)}")  # Virtuoso's own graphs out of sight
+        return self
+
+    def launch(self) -> None:
+        """Start ``virtuoso-t`` on the folder's database (created if missing) and wait for /sparql."""
         executable = require_tool(("virtuoso-t",), "Virtuoso 7 is not installed (./dev test installs it)")
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "virtuoso.ini").write_text(
@@ -265,12 +276,6 @@ class VirtuosoServer:
                 stderr=subprocess.STDOUT,
             )
         wait_until_answering(f"{self.sparql}?query=ASK%7B%7D", self.process, "virtuoso-t", log=log)
-        user = (
-            f"DB.DBA.USER_CREATE('{self.USER}', '{self.PASSWORD}'); GRANT SPARQL_UPDATE TO \"{self.USER}\";"
-        )
-        self.system_graphs = self.graphs()
-        self.sql(f"{user} {private_graphs_sql(self.system_graphs)}")  # Virtuoso's own graphs out of sight
-        return self
 
     def sql(self, statements: str) -> None:
         """Run SQL as dba through isql-vt (which exits 0 even when a statement fails)."""
