@@ -84,8 +84,13 @@ def wait(url: str, process: subprocess.Popen, seconds: float = 600) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def wrk(base: str, paths: list[str], accept: str, connections: int, seconds: int, work: Path) -> Result:
-    """Run wrk over ``paths`` (rotating) and read its rate and latency percentiles."""
+def wrk(
+    base: str, paths: list[str], accept: str, connections: int, seconds: int, work: Path, timeout: int = 2
+) -> Result:
+    """Run wrk over ``paths`` (rotating) and read its rate and latency percentiles.
+
+    A request slower than ``timeout`` seconds (wrk's default is 2) counts as an error.
+    """
     listing, script = work / "paths.txt", work / "rotate.lua"
     listing.write_text("\n".join(paths) + "\n")
     script.write_text(ROTATE)
@@ -98,6 +103,8 @@ def wrk(base: str, paths: list[str], accept: str, connections: int, seconds: int
         str(connections),
         "-d",
         f"{seconds}s",
+        "--timeout",
+        f"{timeout}s",
         "--latency",
     ]
     output = subprocess.run(

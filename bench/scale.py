@@ -4,14 +4,15 @@ For each size (seeded synthetic records from bench/generate.py, plus the directo
 - **load**: ``bd4m-kg init`` then ``bd4m-kg load`` of the synthetic N-Quads into the embedded store,
   an Oxigraph server and Virtuoso 7 (each started privately on loopback, as the tests start them);
 - **mix**: the named queries of queries/, never repeated (a numbered comment defeats every cache),
-  through ``bd4m-kg serve`` on each engine, wrk from a second process;
+  through ``bd4m-kg serve`` on each engine, wrk from a second process with 4 connections (a
+  request may take 120 s, the query deadline);
 - **web tier**: DESCRIBE of project records, never repeated, through ``bd4m-kg serve --processes N``
-  (N = 1, 2, 4) on the Oxigraph server.
+  (N = 1, 2, 4) on the Oxigraph server, 16 connections.
 Ratios are against the embedded store (load, mix) and against one process (web tier), measured in
 the same run.
 
     python bench/scale.py                                # 1M and 5M triples
-    python bench/scale.py --sizes 1000000 --seconds 20
+    python bench/scale.py --sizes 1000000 --mix-seconds 30
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def measure(triples: int, arguments: argparse.Namespace, work: Path) -> Size:
             note(f"{triples:,}: {name} loaded in {size.load_seconds[name]:.1f} s")
             with serving(options) as url:
                 accept, runs = workloads("/sparql", projects(url))["mix"]
-                size.mix[name] = wrk(url, runs["cold"], accept, 4, arguments.seconds, work)
+                size.mix[name] = wrk(url, runs["cold"], accept, 4, arguments.mix_seconds, work, timeout=120)
             if name == "oxigraph":
                 for processes in arguments.processes:
                     with serving(options, processes) as url:
@@ -168,7 +169,8 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
-    parser.add_argument("--seconds", type=int, default=20, help="Seconds per wrk run.")
+    parser.add_argument("--seconds", type=int, default=20, help="Seconds per web-tier run.")
+    parser.add_argument("--mix-seconds", type=int, default=60, help="Seconds per query-mix run.")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:

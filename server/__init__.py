@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         record_history,
         releases,
         response_cache,
+        security_headers,
         sparql,
         stats,
         store,
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     rate_limits.init_app(app)
     cors.init_app(app)
     audit.init_app(app)
+    security_headers.init_app(app)
     response_cache.init_app(app)
     proxies.init_app(app)
     return app
