@@ -36,7 +36,10 @@ def write_records(path) -> None:
 
 def fixture_triples(sparql: str) -> int:
     """How many triples of the fixture records Virtuoso holds now."""
-    query = f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER STRSTARTS(STR(?g), "{BASE}graph/organisation/fixture-kill-") }}'
+    prefix = f"{BASE}graph/organisation/fixture-kill-"
+    query = (
+        f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER STRSTARTS(STR(?g), "{prefix}") }}'
+    )
     answer = requests.post(
         sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=30
     )

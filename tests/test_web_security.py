@@ -15,8 +15,7 @@ from conftest import BD4M_KG, chromium_page, screenshot, serving
 HOSTILE = "https://w3id.org/bd4m/id/organisation/fixture-hostile"
 NAME = '<script>window.__xss = "name"</script>'
 DESCRIPTION = (
-    '</script><script>window.__xss = "json-ld"</script>'
-    '<img src="x" onerror="window.__xss = \'attribute\'">'
+    '</script><script>window.__xss = "json-ld"</script><img src="x" onerror="window.__xss = \'attribute\'">'
 )
 RECORD = f"""
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -54,12 +53,22 @@ def test_a_script_in_a_name_or_description_runs_nothing_in_chromium(url):
     assert dialogs == []
 
 
+def strings(node: object) -> list[str]:
+    """Every string in a JSON document."""
+    if isinstance(node, str):
+        return [node]
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    return [text for child in children for text in strings(child)]
+
+
 def test_the_embedded_json_ld_keeps_the_name_as_data(url):
-    html = requests.get(f"{url}/doc/organisation/fixture-hostile", timeout=30).text
+    html = requests.get(
+        f"{url}/doc/organisation/fixture-hostile", headers={"Accept": "text/html"}, timeout=30
+    ).text
     [block] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert "<" not in block and ">" not in block
-    document = json.loads(block)
-    assert NAME in json.dumps(document, ensure_ascii=False) and DESCRIPTION in json.dumps(document, ensure_ascii=False)
+    values = set(strings(json.loads(block)))
+    assert NAME in values and DESCRIPTION in values
 
 
 @pytest.mark.parametrize(
