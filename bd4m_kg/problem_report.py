@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from bd4m_kg.namespaces import compact
 from bd4m_kg.source_lines import jsonld_pointers, rdfxml_lines, statement_lines
@@ -38,9 +39,7 @@ def locate(report: ValidationReport, files: list[Path]) -> list[Located]:
 
 def locate_in(report: ValidationReport, texts: dict[str, tuple[str, str, str]]) -> list[Located]:
     """Like :func:`locate`, for documents given as name -> (text, extension such as ``.ttl``, base IRI)."""
-    places = {
-        name: READERS[suffix](text, base) for name, (text, suffix, base) in texts.items() if suffix in READERS
-    }
+    places = {name: _places(suffix, text, base) for name, (text, suffix, base) in texts.items()}
     located = []
     for problem in report.problems:
         where = None
@@ -51,6 +50,21 @@ def locate_in(report: ValidationReport, texts: dict[str, tuple[str, str, str]]) 
                 break
         located.append(Located(problem, *(where or (None, None))))
     return located
+
+
+def _places(suffix: str, text: str, base: str) -> dict:
+    """Where each subject and property is written, or nothing when the text has no lines to point at.
+
+    The document was already read by pyoxigraph; a reader that cannot follow it (an empty RDF/XML
+    document, say) only loses the line numbers.
+    """
+    reader = READERS.get(suffix)
+    if reader is None:
+        return {}
+    try:
+        return reader(text, base)
+    except (ValueError, ExpatError):
+        return {}
 
 
 def as_text(conforms: bool, located: list[Located]) -> str:

@@ -136,10 +136,13 @@ def preview(number: int, record: str) -> str:
     store = get_store()
     graph, topic = f"{store.base}graph/{record}", f"{store.base}id/{record}"
     data = get_inbox().body(number)
-    with curation.read_submission(data, submission.media_type, submission.filename, store.base) as staged:
-        if graph not in staged.graphs():
-            raise ApiError(404, f"submission {number} has no record {record}")
-        quads = list(staged.scratch)
+    try:
+        with curation.read_submission(data, submission.media_type, submission.filename, store.base) as staged:
+            if graph not in staged.graphs():
+                raise ApiError(404, f"submission {number} has no record {record}")
+            quads = list(staged.scratch)
+    except curation.SubmissionError as error:
+        raise _unreadable(number, error) from error
     live = describe(store, topic)
     triples = [q.triple for q in quads]
     kept = [q for q in live.quads if q.graph_name.value != graph]
@@ -166,6 +169,8 @@ def publish(number: int) -> Response:
         raise ApiError(409, str(error), changed=error.changed, diff=error.diff) from error
     except InboxError as error:
         raise _inbox_error(error) from error
+    except curation.SubmissionError as error:
+        raise _unreadable(number, error) from error
     except (StoreError, TimeoutError) as error:
         raise store_failure(error) from error
     PUBLICATIONS.labels("published").inc()
@@ -209,6 +214,13 @@ def _visible(number: int, token: Token) -> Submission:
     if submission.submitter != token.name and not token.allows("curator"):
         raise ApiError(404, f"there is no submission {number} of {token.name}")
     return submission
+
+
+def _unreadable(number: int, error: Exception) -> ApiError:
+    """422 for a submission kept as received that cannot be read as records."""
+    return ApiError(
+        422, f"submission {number} cannot be read as records, so there is nothing to show or publish: {error}"
+    )
 
 
 def _inbox_error(error: InboxError) -> ApiError:
