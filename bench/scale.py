@@ -71,10 +71,17 @@ def engine(name: str, work: Path):
 
 def load(options: list[str], data: Path) -> float:
     """Seconds ``bd4m-kg load`` takes for the synthetic records (after ``init`` built the directory)."""
-    subprocess.run([BD4M_KG, "init", *options], check=True, capture_output=True)
+    run([BD4M_KG, "init", *options])
     started = time.perf_counter()
-    subprocess.run([BD4M_KG, "load", *options, str(data)], check=True, capture_output=True)
+    run([BD4M_KG, "load", *options, str(data)])
     return time.perf_counter() - started
+
+
+def run(command: list[str]) -> None:
+    """Run a command; stop the benchmark with its error output if it fails."""
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
 
 @contextmanager
@@ -179,7 +186,10 @@ def main() -> None:
     for triples in arguments.sizes:
         with tempfile.TemporaryDirectory(prefix="bd4m-scale-") as folder:
             sizes.append(measure(triples, arguments, Path(folder)))
-    print_tables(sizes)
+        print_tables(sizes[-1:])  # each size as soon as it is measured
+    if len(sizes) > 1:
+        print("\nAll sizes:")
+        print_tables(sizes)
 
 
 if __name__ == "__main__":

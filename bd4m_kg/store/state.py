@@ -227,15 +227,15 @@ class StoreState:
 
     def graph_versions(self, graphs: frozenset[str] | set[str]) -> dict[str, GraphVersion]:
         """The last committed change of each of these graphs (graphs never changed are left out)."""
-        if not graphs:
-            return {}
-        marks = ",".join("?" * len(graphs))
+        rows = []
         with self.connection() as db:
-            rows = db.execute(
-                "SELECT cg.graph, MAX(c.generation), c.time FROM change_graphs cg JOIN changes c USING "
-                f"(generation) WHERE c.status = 'committed' AND cg.graph IN ({marks}) GROUP BY cg.graph",
-                sorted(graphs),
-            ).fetchall()
+            for part in in_parts(sorted(graphs)):
+                rows += db.execute(
+                    "SELECT cg.graph, MAX(c.generation), c.time FROM change_graphs cg JOIN changes c USING "
+                    "(generation) WHERE c.status = 'committed' AND cg.graph IN "
+                    f"({','.join('?' * len(part))}) GROUP BY cg.graph",
+                    part,
+                ).fetchall()
         return {graph: GraphVersion(generation, time) for graph, generation, time in rows}
 
     def add_members(self, generation: int, time: str, graphs: dict[str, bool]) -> None:
@@ -282,22 +282,22 @@ class StoreState:
 
     def uncaptured(self, graphs: Iterable[str]) -> dict[str, int]:
         """Of these graphs, those whose latest member has no content kept yet: graph -> position."""
-        wanted = sorted(set(graphs))
-        if not wanted:
-            return {}
+        found: dict[str, int] = {}
         with self.connection() as db:
-            rows = db.execute(
-                "SELECT graph, max(position) FROM feed_members WHERE graph IN "
-                f"({','.join('?' * len(wanted))}) GROUP BY graph",
-                wanted,
-            ).fetchall()
-            latest = dict(rows)
-            open_ones = db.execute(
-                f"SELECT graph, position FROM feed_members WHERE content IS NULL AND position IN "
-                f"({','.join('?' * len(latest)) or 'NULL'})",
-                list(latest.values()),
-            ).fetchall()
-        return dict(open_ones)
+            for part in in_parts(sorted(set(graphs))):
+                latest = db.execute(
+                    "SELECT max(position) FROM feed_members WHERE graph IN "
+                    f"({','.join('?' * len(part))}) GROUP BY graph",
+                    part,
+                ).fetchall()
+                positions = [row[0] for row in latest]
+                open_ones = db.execute(
+                    "SELECT graph, position FROM feed_members WHERE content IS NULL AND position IN "
+                    f"({','.join('?' * len(positions)) or 'NULL'})",
+                    positions,
+                ).fetchall()
+                found.update(open_ones)
+        return found
 
     def keep_contents(self, contents: dict[int, bytes]) -> None:
         """Keep the content of members (by position) whose graph is about to change."""
@@ -350,3 +350,15 @@ class StoreState:
 def utc_now() -> str:
     """The time now in UTC, ISO 8601 with milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+IN_PART = 10_000  # values per IN (…) list: SQLite refuses statements with too many variables
+
+
+def in_parts(values: list[str]) -> list[list[str]]:
+    """``values`` in lists short enough for one SQL statement.
+
+    >>> [len(part) for part in in_parts(["g"] * 25_001)]
+    [10000, 10000, 5001]
+    """
+    return [values[start : start + IN_PART] for start in range(0, len(values), IN_PART)]
