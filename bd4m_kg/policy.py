@@ -29,6 +29,8 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
+from bd4m_kg.complexity import TooComplex, check_sparql
+
 FORMS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -78,8 +80,13 @@ class InspectedQuery:
 def inspect_query(text: str, allow_service: bool = False) -> InspectedQuery:
     """Parse a query, refuse what the policy forbids, and say what kind of answer it gives.
 
-    Verdicts are remembered for the last 2,048 query texts (parsing costs milliseconds).
+    Verdicts are remembered for the last 2,048 query texts (parsing costs milliseconds). A query
+    nested or chained past what the engine's parser survives is refused first (:mod:`complexity`).
     """
+    try:
+        check_sparql(text)
+    except TooComplex as error:
+        raise QueryRefused(str(error)) from error
     if not NEEDS_PARSING.search(text) and (form := PROLOGUE_THEN_FORM.match(text)):
         return InspectedQuery(form.group(1).upper())
     return inspect_parsed(text, allow_service)

@@ -21,6 +21,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
+from bd4m_kg.complexity import TooComplex, check_sparql
 from bd4m_kg.policy import QueryParseError, QueryRefused, node_names
 
 DEFAULT_GRAPH_REFUSED = (
@@ -41,6 +42,10 @@ class InspectedUpdate:
 
 def inspect_update(text: str, allow_load: bool = False) -> InspectedUpdate:
     """Parse an update, refuse what the write path cannot take, and list the graphs it writes."""
+    try:
+        check_sparql(text, "the update")
+    except TooComplex as error:
+        raise QueryRefused(str(error)) from error
     try:
         operations = translateUpdate(parseUpdate(text)).algebra
     except ParseException as error:

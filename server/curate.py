@@ -17,7 +17,7 @@ from bd4m_kg.negotiation import HTML_OFFER, Offer
 from bd4m_kg.problem_report import Located, as_json, locate_in
 from bd4m_kg.rdf_io import to_rdflib
 from bd4m_kg.server.errors import ApiError
-from bd4m_kg.server.graph_store import uploads
+from bd4m_kg.server.graph_store import readable, uploads
 from bd4m_kg.server.metrics import VALIDATIONS
 from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.validation import ValidationReport, validate
@@ -65,7 +65,9 @@ def _document() -> tuple[str, ox.RdfFormat, str]:
         chosen = FORM_FORMATS.get(request.form.get("format", "ttl"))
         if chosen is None:
             raise ApiError(415, f"choose one of the formats {', '.join(FORM_FORMATS)}")
-        return request.form.get("data", ""), chosen.format, "the pasted text"
+        text = request.form.get("data", "")
+        readable(text.encode(), chosen.format, "the pasted text")
+        return text, chosen.format, "the pasted text"
     upload = uploads()[0]
     try:
         return upload.data.decode("utf-8"), upload.format, upload.name

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
+from bd4m_kg.complexity import TooComplex, check_json
 from bd4m_kg.formats import RDF_FORMATS, rdf_format_for_media_type, rdf_format_for_path
 from bd4m_kg.graph_store import (
     DEFAULT_GRAPH_WRITE,
@@ -100,8 +101,21 @@ def uploads() -> list[Upload]:
         files = [f for f in request.files.values() if f.filename or f.mimetype]
         if not files:
             raise ApiError(400, "the multipart request has no files")
-        return [Upload(f.read(), _format(f.mimetype, f.filename), f.filename or "upload") for f in files]
-    return [Upload(request.get_data(), _format(request.mimetype, None), "the request body")]
+        found = [Upload(f.read(), _format(f.mimetype, f.filename), f.filename or "upload") for f in files]
+    else:
+        found = [Upload(request.get_data(), _format(request.mimetype, None), "the request body")]
+    for upload in found:
+        readable(upload.data, upload.format, upload.name)
+    return found
+
+
+def readable(data: bytes, rdf_format: ox.RdfFormat, name: str) -> None:
+    """Refuse (400) a JSON-LD document nested deeper than its parser survives."""
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        try:
+            check_json(data, name)
+        except TooComplex as error:
+            raise ApiError(400, str(error)) from error
 
 
 def _format(media_type: str | None, filename: str | None) -> ox.RdfFormat:
