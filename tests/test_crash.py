@@ -3,6 +3,8 @@ never in between, and the next writer finishes or discards what was left pending
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import signal
 import subprocess
 import sys
@@ -10,10 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
+from rdflib import Graph
+from rdflib.namespace import VOID
 
 from bd4m_kg.building import build_store, store_stats
 from bd4m_kg.changes import recover
 from bd4m_kg.store import open_store
+from conftest import serving
 from test_cli import COMMAND
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -50,3 +56,30 @@ def test_a_load_killed_half_way_leaves_the_store_before_or_after(tmp_path, synth
     else:
         assert after.generation == before.generation + 1
         assert after.triples == before.triples + triples
+
+
+@pytest.mark.parametrize("delay", [0.2, 0.6, 1.2])
+def test_a_dump_rebuild_killed_half_way_is_redone_and_agrees_with_the_store(tmp_path, synthetic, delay):
+    """``kill -9`` of the server while it writes the dumps: after a restart the dumps, VoID and the
+    store agree again, and no half-written dump is left."""
+    path, _ = synthetic
+    location = tmp_path / "store"
+    subprocess.run([COMMAND, "init", "--store", str(location)], check=True, capture_output=True)
+    subprocess.run([COMMAND, "load", "--store", str(location), str(path)], check=True, capture_output=True)
+    options = ["--store", str(location)]
+    with serving(tmp_path, options) as (url, server):
+        with contextlib.suppress(requests.RequestException):  # the first download starts the rebuild
+            requests.get(f"{url}/dumps/bd4m.nq.gz", timeout=delay)
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    with serving(tmp_path, options) as (url, _):
+        triples = requests.get(f"{url}/health", timeout=60).json()["triples"]
+        dump = requests.get(f"{url}/dumps/bd4m.nq.gz", timeout=300)
+        void = Graph().parse(data=requests.get(f"{url}/.well-known/void", timeout=60).text, format="turtle")
+    assert dump.status_code == 200
+    lines = [
+        line for line in gzip.decompress(dump.content).splitlines() if line and not line.startswith(b"#")
+    ]
+    assert len(lines) == triples
+    assert triples in {int(t) for t in void.objects(None, VOID.triples)}
+    assert not [p for p in (location / "dumps").glob(".*")], "a half-written dump folder was left"
