@@ -244,19 +244,20 @@ class VirtuosoStore(Store):
         A graph with blank nodes goes by Graph Store POST instead: INSERT DATA refuses them on Virtuoso.
         """
         batch: list[str] = []
+        size = 0  # triples in the batch: at most INSERT_BATCH
         for graph in changed.named_graphs():
             triples = [quad.triple for quad in changed.quads_for_pattern(None, None, None, graph)]
             if any(isinstance(term, ox.BlankNode) for t in triples for term in (t.subject, t.object)):
                 self._post_graph(graph.value, triples)
                 continue
             for start in range(0, len(triples), INSERT_BATCH):
-                lines = "\n".join(
-                    f"{t.subject} {t.predicate} {t.object} ." for t in triples[start : start + INSERT_BATCH]
-                )
-                batch.append(f"GRAPH {graph} {{\n{lines}\n}}")
-                if sum(part.count("\n") for part in batch) >= INSERT_BATCH:
+                chunk = triples[start : start + INSERT_BATCH]
+                if batch and size + len(chunk) > INSERT_BATCH:
                     self._update("INSERT DATA {\n" + "\n".join(batch) + "\n}")
-                    batch = []
+                    batch, size = [], 0
+                lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in chunk)
+                batch.append(f"GRAPH {graph} {{\n{lines}\n}}")
+                size += len(chunk)
         if batch:
             self._update("INSERT DATA {\n" + "\n".join(batch) + "\n}")
 
