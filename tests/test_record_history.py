@@ -96,6 +96,6 @@ def test_the_history_page_in_a_browser(own_server, tokens):
         second = page.locator("section.version >> nth=1")
         generation = second.get_attribute("data-generation")
         second.locator("button.rollback").click()
-        page.wait_for_function(f"document.querySelectorAll('section.version').length > {before}")
+        page.wait_for_selector(f"section.version >> nth={before}")  # no eval: the CSP forbids it
         assert f"to generation {generation}" in page.inner_text("section.version >> nth=0")
         screenshot(page, f"history-{'remote' if '--state' in own_server[1] else 'embedded'}")
