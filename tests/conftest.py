@@ -396,6 +396,17 @@ UNLIMITED = {"RATE_LIMIT_QUERIES": "1000000 per minute", "RATE_LIMIT_CURATION": 
 BD4M_KG = shutil.which("bd4m-kg") or str(Path(sys.executable).parent / "bd4m-kg")
 
 
+def new_token(options: list[str], name: str, role: str) -> str:
+    """A token made with ``bd4m-kg token create`` for the store these options name."""
+    created = subprocess.run(
+        [BD4M_KG, "token", "create", name, "--role", role, *options],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return created.stdout.split()[-1]
+
+
 @contextmanager
 def serving(
     folder: Path, options: list[str], threads: int = SERVE_THREADS, settings: dict[str, str] | None = None
@@ -441,10 +452,4 @@ def own_server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"own-{request.param}")
     options = store_options(request, folder)
     with serving(folder, options, settings={"QUERY_DEADLINE": "120"}) as (url, process):
-        created = subprocess.run(
-            [BD4M_KG, "token", "create", "module-admin", "--role", "admin", *options],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        yield url, options, created.stdout.split()[-1], process
+        yield url, options, new_token(options, "module-admin", "admin"), process

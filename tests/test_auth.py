@@ -11,7 +11,7 @@ import pytest
 import requests
 from test_openapi import EXAMPLES
 
-from conftest import BD4M_KG
+from conftest import BD4M_KG, new_token
 
 LOWER = {"admin": "curator", "curator": "submitter"}
 RECORD = b"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -21,23 +21,13 @@ RECORD = b"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 EVERY_QUAD = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
 
 
-def token(options: list[str], name: str, role: str) -> str:
-    created = subprocess.run(
-        [BD4M_KG, "token", "create", name, "--role", role, *options],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return created.stdout.split()[-1]
-
-
 @pytest.fixture(scope="module")
 def tokens(own_server) -> dict[str, str]:
     """A token of each role, and one of each role that was revoked at once after it was made."""
     _, options, _, _ = own_server
-    made = {role: token(options, f"auth-{role}", role) for role in ("submitter", "curator", "admin")}
+    made = {role: new_token(options, f"auth-{role}", role) for role in ("submitter", "curator", "admin")}
     for role in ("submitter", "curator", "admin"):
-        made[f"revoked-{role}"] = token(options, f"auth-revoked-{role}", role)
+        made[f"revoked-{role}"] = new_token(options, f"auth-revoked-{role}", role)
         subprocess.run(
             [BD4M_KG, "token", "revoke", f"auth-revoked-{role}", *options], check=True, capture_output=True
         )
@@ -105,7 +95,7 @@ def test_every_secured_operation_refuses_missing_wrong_revoked_and_lower_tokens(
 
 def test_a_token_revoked_while_serving_is_refused_at_once(own_server):
     url, options, _, _ = own_server
-    curator = token(options, "auth-soon-revoked", "curator")
+    curator = new_token(options, "auth-soon-revoked", "curator")
     bearer = {"Authorization": f"Bearer {curator}"}
     assert requests.get(f"{url}/curate/submissions", headers=bearer, timeout=30).status_code == 200
     subprocess.run(

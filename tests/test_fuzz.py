@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bd4m_kg.named_queries import load_named_queries
-from conftest import BD4M_KG, serving
+from conftest import new_token, serving
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))  # inputs per surface; CI runs the default
 FUZZ = settings(
@@ -75,13 +75,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     options = ["--store", str(folder / "store")]
     with serving(folder, options, settings={"QUERY_DEADLINE": "5"}) as (url, _):
-        created = subprocess.run(
-            [BD4M_KG, "token", "create", "fuzz-admin", "--role", "admin", *options],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        yield url, created.stdout.split()[-1], folder / "serve.log"
+        yield url, new_token(options, "fuzz-admin", "admin"), folder / "serve.log"
 
 
 @pytest.fixture(scope="module")

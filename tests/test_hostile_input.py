@@ -4,13 +4,12 @@ the server keeps answering (pyoxigraph's parsers would crash the process on the 
 from __future__ import annotations
 
 import socket
-import subprocess
 import time
 
 import pytest
 import requests
 
-from conftest import BD4M_KG, serving
+from conftest import new_token, serving
 
 LIMIT = 1_000_000  # UPLOAD_LIMIT of the server under test, in bytes
 THING = "https://w3id.org/bd4m/id/organisation/fixture-hostile-input"
@@ -22,13 +21,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile-input")
     options = ["--store", str(folder / "store")]
     with serving(folder, options, settings={"UPLOAD_LIMIT": str(LIMIT)}) as (url, process):
-        created = subprocess.run(
-            [BD4M_KG, "token", "create", "hostile-admin", "--role", "admin", *options],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        yield url, created.stdout.split()[-1], process
+        yield url, new_token(options, "hostile-admin", "admin"), process
 
 
 def still_answering(url: str) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from test_streaming import tree_rss
 
-from conftest import BD4M_KG, require_tool, serving
+from conftest import new_token, require_tool, serving
 from test_submissions import call, edited, submit
 
 SECONDS = 60
@@ -101,13 +101,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("load")
     options = ["--store", str(folder / "store")]
     with serving(folder, options, threads=4) as (url, process):
-        curator = subprocess.run(
-            [BD4M_KG, "token", "create", "load-curator", "--role", "curator", *options],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()[-1]
-        yield url, process, curator, folder
+        yield url, process, new_token(options, "load-curator", "curator"), folder
 
 
 def test_reads_under_load_with_publishes_lose_nothing_and_memory_stays_flat(server, capsys):
