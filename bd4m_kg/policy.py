@@ -76,13 +76,27 @@ class InspectedQuery:
         return self.form in {"CONSTRUCT", "DESCRIBE"}
 
 
-@functools.lru_cache(maxsize=2048)
+REMEMBERED_TEXT = 8192  # characters: the verdict cache holds at most 2,048 texts of 8 Ki characters
+
+
 def inspect_query(text: str, allow_service: bool = False) -> InspectedQuery:
     """Parse a query, refuse what the policy forbids, and say what kind of answer it gives.
 
-    Verdicts are remembered for the last 2,048 query texts (parsing costs milliseconds). A query
+    Verdicts are remembered for the last 2,048 query texts of at most :data:`REMEMBERED_TEXT`
+    characters (parsing costs milliseconds; the bound keeps the cache's bytes bounded). A query
     nested or chained past what the engine's parser survives is refused first (:mod:`complexity`).
     """
+    if len(text) <= REMEMBERED_TEXT:
+        return _remembered_verdict(text, allow_service)
+    return _verdict(text, allow_service)
+
+
+@functools.lru_cache(maxsize=2048)
+def _remembered_verdict(text: str, allow_service: bool) -> InspectedQuery:
+    return _verdict(text, allow_service)
+
+
+def _verdict(text: str, allow_service: bool) -> InspectedQuery:
     try:
         check_sparql(text)
     except TooComplex as error:

@@ -6,7 +6,7 @@ generation and of the request's host, path, query string, ``Accept`` and whether
 streamed one is copied as it goes out and kept (with its ETag) when it ends whole and small
 enough. A hit skips Flask, the policy check and the store; ``If-None-Match`` gets 304. Requests
 with credentials are never cached, and the whole cache is dropped when the generation changes.
-The size is bounded in bytes (LRU), an entry at most an eighth of it.
+The size is bounded in bytes, keys included (LRU), an entry at most an eighth of it.
 """
 
 from __future__ import annotations
@@ -92,16 +92,16 @@ class ResponseCache:
             return stored
 
     def _put(self, generation: int, key: Key, stored: Stored) -> None:
-        if stored.size > self.max_bytes // 8:
+        if _held(key, stored) > self.max_bytes // 8:
             return
         with self._lock:
             if generation != self._generation or key in self._entries:
                 return
             self._entries[key] = stored
-            self._bytes += stored.size
+            self._bytes += _held(key, stored)
             while self._bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= dropped.size
+                dropped = self._entries.popitem(last=False)
+                self._bytes -= _held(*dropped)
 
     def _fill(
         self, environ: dict[str, Any], start_response: Callable[..., Any], generation: int, key: Key
@@ -194,6 +194,11 @@ def _key(environ: dict[str, Any]) -> Key:
         environ.get("HTTP_ACCEPT", ""),
         "HTTP_ORIGIN" in environ,
     )
+
+
+def _held(key: Key, stored: Stored) -> int:
+    """Bytes an entry holds: its response and its key (a long query string or Accept counts too)."""
+    return stored.size + sum(len(part) for part in key[:4])
 
 
 def _storable(environ: dict[str, Any], status: str, names: set[str]) -> bool:

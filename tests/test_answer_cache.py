@@ -126,3 +126,18 @@ def test_answers_that_change_by_themselves_are_not_kept(server):
     query = {"query": "SELECT (STRUUID() AS ?id) WHERE {}", "format": "tsv"}
     first, second = (requests.get(f"{url}/sparql", params=query, timeout=30).text for _ in range(2))
     assert first != second
+
+
+def test_long_keys_count_against_the_bound():
+    """Tiny answers to 5 kB query strings: the keys' bytes are what fills the cache."""
+
+    def fixture_app(environ, start_response):
+        start_response("200 OK", [("Content-Length", "2"), ("ETag", '"x"'), (MARK, "1")])
+        return [b"ok"]
+
+    cache = ResponseCache(fixture_app, generation=lambda: 1, max_bytes=100_000)
+    for n in range(100):
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/sparql", "QUERY_STRING": f"{n:03d}" + "q" * 5_000}
+        assert b"".join(cache(environ, lambda status, headers: None)) == b"ok"
+        assert cache.bytes_held <= 100_000
+    assert cache.bytes_held > 50_000

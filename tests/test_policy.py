@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bd4m_kg.named_queries import load_named_queries
+from bd4m_kg import policy
 from bd4m_kg.policy import QueryRefused, inspect_parsed, inspect_query
 
 READABLE = [
@@ -45,3 +46,12 @@ def test_a_query_of_many_comments_is_read_at_once():
     """Whitespace and comments are matched one way only (a pattern with choices here took
     exponential time on ``# # # …``)."""
     assert inspect_query("#" + " #" * 5000 + "\nASK {}").form == "ASK"
+
+
+def test_only_short_texts_are_remembered_so_the_cache_stays_bounded():
+    long_query = "SELECT * WHERE { ?s ?p ?o }" + " " * policy.REMEMBERED_TEXT
+    before = policy._remembered_verdict.cache_info().currsize
+    assert inspect_query(long_query).form == "SELECT"
+    assert policy._remembered_verdict.cache_info().currsize == before
+    inspect_query(f"ASK {{}} # {before}")
+    assert policy._remembered_verdict.cache_info().currsize == before + 1
