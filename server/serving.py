@@ -61,8 +61,11 @@ def die_with_parent() -> None:
 
 
 def limit_malloc_arenas() -> None:
-    """Cap glibc's malloc arenas for this process, the worker it forks and every process started
-    later (``MALLOC_ARENA_MAX``, 2 unless already set); other C libraries: nothing."""
+    """Cap glibc's malloc arenas (``MALLOC_ARENA_MAX``, 2 unless already set).
+
+    The cap holds for this process, the worker it forks and every process started later; with
+    another C library this does nothing.
+    """
     if "MALLOC_ARENA_MAX" in os.environ:
         return  # the operator's value; glibc read it when this process started
     os.environ["MALLOC_ARENA_MAX"] = MALLOC_ARENAS  # read by processes started from now on

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bd4m_kg.named_queries import load_named_queries
 from bd4m_kg import policy
+from bd4m_kg.named_queries import load_named_queries
 from bd4m_kg.policy import QueryRefused, inspect_parsed, inspect_query
 
 READABLE = [
