@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from bd4m_kg.server import (
         audit,
         browse,
+        chunked_bodies,
         cors,
         curate,
         errors,
@@ -70,5 +71,6 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     audit.init_app(app)
     security_headers.init_app(app)
     response_cache.init_app(app)
+    chunked_bodies.init_app(app)
     proxies.init_app(app)
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 
 class ApiError(Exception):
@@ -62,6 +62,15 @@ def init_app(app: Flask) -> None:
         response = error_response(error.status, error.message, **error.details)
         response.headers.update(error.headers)
         return response
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> Response:
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        return error_response(
+            413,
+            f"the request body is over this server's limit of {limit:,} bytes (UPLOAD_LIMIT); "
+            "send it in parts, e.g. one graph or a few records per request",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -100,3 +100,32 @@ def test_a_huge_literal_is_413_and_a_big_one_within_the_limit_is_read(server):
     response = requests.post(f"{url}/curate/validate", data=big, headers={"Content-Type": "text/turtle"})
     assert response.status_code == 200  # read, and reported on (it is not a whole record)
     still_answering(url)
+
+
+def pieces(data: bytes, size: int = 65_536):
+    """The body as a generator, so requests sends it chunked, without a Content-Length."""
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_changes_nothing(server):
+    """Sent without a Content-Length, a body past the limit is refused, not cut at the limit."""
+    url, token, _ = server
+    admin = {"Authorization": f"Bearer {token}"}
+    graph = f"{url}/graph-store?graph={GRAPH}"
+    record = f'<{THING}> <http://www.w3.org/2000/01/rdf-schema#label> "kept"@en .\n'.encode()
+    put = requests.put(graph, data=pieces(record), headers={"Content-Type": "text/turtle", **admin})
+    assert put.status_code in (200, 201, 204), put.text
+    over = record + b"# filler: valid Turtle up to here\n" * (2 * LIMIT // 34)
+    for method, path, content_type in [
+        ("PUT", graph, "text/turtle"),
+        ("POST", f"{url}/curate/validate", "text/turtle"),
+        ("POST", f"{url}/sparql", "application/sparql-query"),
+    ]:
+        headers = {"Content-Type": content_type, **admin}
+        response = requests.request(method, path, data=pieces(over), headers=headers)
+        assert response.status_code == 413, (path, response.text[:300])
+        assert "UPLOAD_LIMIT" in response.json()["error"]
+    kept = requests.get(graph, headers={"Accept": "application/n-triples", **admin})
+    assert kept.content.strip() == record.strip()
+    still_answering(url)
