@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from bd4m_kg.named_queries import load_named_queries
 from conftest import new_token, serving
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))  # inputs per surface; CI runs the default
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3000"))  # inputs per surface; CI runs the default
 FUZZ = settings(
     max_examples=EXAMPLES,
     derandomize=True,
@@ -185,18 +185,20 @@ def mutated(data: st.DataObject) -> bytes:
 
 
 @FUZZ
-@given(data=st.data(), media_type=st.sampled_from(UPLOAD_TYPES))
-def test_rdf_uploads_in_every_syntax(server, http, data, media_type):
-    body = mutated(data)
+@given(data=st.data(), media_type=st.sampled_from(UPLOAD_TYPES), chunked=st.booleans())
+def test_rdf_uploads_in_every_syntax(server, http, data, media_type, chunked):
+    """Each body is sent with a Content-Length, or chunked without one."""
+    sent = mutated(data)
+    body = (lambda: iter([sent])) if chunked else (lambda: sent)
     url, token, _ = server
     headers = {"Content-Type": media_type, "Authorization": f"Bearer {token}"}
     assert_handled(
-        http.post(f"{url}/curate/validate", data=body, headers={"Content-Type": media_type}, timeout=30)
+        http.post(f"{url}/curate/validate", data=body(), headers={"Content-Type": media_type}, timeout=30)
     )
     graph = (
         f"{url}/graph-store?graph={quote('https://w3id.org/bd4m/graph/organisation/fixture-fuzz', safe='')}"
     )
-    assert_handled(http.put(graph, data=body, headers=headers, timeout=30))
+    assert_handled(http.put(graph, data=body(), headers=headers, timeout=30))
 
 
 @FUZZ
