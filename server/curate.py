@@ -3,8 +3,10 @@
 ``POST /curate/validate`` takes one RDF document: a body with an RDF media type, a file upload, or
 the page's form (text and format). It answers the validation report against the directory's
 shapes as JSON, Turtle (the ``sh:ValidationReport``) or a page that shows each problem next to
-its line, by content negotiation. Nothing is stored; the document is parsed by pyoxigraph, which
-never fetches a remote context or entity.
+its line, by content negotiation. It is validated as a submission is: with the live graph's
+relevant part as context (the records it links to, those with the same name), so the page gives
+the answer a submission of the same document would get. Nothing is stored; the document is parsed
+by pyoxigraph, which never fetches a remote context or entity.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from flask import Blueprint, Flask, Response, render_template, request
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.negotiation import HTML_OFFER, Offer
 from bd4m_kg.problem_report import Located, as_json, locate_in
-from bd4m_kg.rdf_io import to_rdflib
-from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.errors import ApiError, store_failure
 from bd4m_kg.server.graph_store import readable, uploads
 from bd4m_kg.server.metrics import VALIDATIONS
 from bd4m_kg.server.sparql import negotiate_offer
-from bd4m_kg.validation import ValidationReport, validate
+from bd4m_kg.server.store import get_store
+from bd4m_kg.store import StoreError
+from bd4m_kg.validation import ValidationReport
+from bd4m_kg.validation_context import validate_against
 
 curate = Blueprint("curate", __name__)
 REPORT_OFFERS = (
@@ -82,7 +86,10 @@ def _validate(text: str, rdf_format: ox.RdfFormat, name: str) -> tuple[Validatio
     except SyntaxError as error:
         VALIDATIONS.labels("unreadable").inc()
         raise ApiError(400, f"{name} is not valid {rdf_format.name}: {error}") from error
-    report = validate(to_rdflib(triples))
+    try:
+        report = validate_against(get_store(), triples)
+    except StoreError as error:
+        raise store_failure(error) from error
     suffix = f".{next(f.extension for f in RDF_FORMATS.values() if f.format == rdf_format)}"
     return report, locate_in(report, {name: (text, suffix, BASE_IRI)})
 

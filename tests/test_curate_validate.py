@@ -61,3 +61,15 @@ def test_in_chromium_paste_a_record_and_see_problems_by_their_lines(served):
         assert "dcterms:source" in line_twelve.locator("code").inner_text()
         assert "needs at least one source" in line_twelve.inner_text()
         screenshot(page, f"curate-{'remote' if '--state' in options else 'embedded'}")
+
+
+def test_links_and_names_are_checked_in_the_live_graph_as_for_a_submission(served):
+    """The fixture links to a real organisation, to one that does not exist, and repeats a name."""
+    body = (FIXTURES / "validate" / "against-store.ttl").read_bytes()
+    problems = post(served[0], body, "text/turtle", "application/json").json()["problems"]
+    violations = [p for p in problems if p["severity"] == "Violation"]
+    assert [(p["focus"].rsplit("#", 1)[1], p["value"], p["line"]) for p in violations] == [
+        ("partner", "https://w3id.org/bd4m/id/organisation/fixture-no-such-organisation", 20)
+    ]  # flowminder is an organisation in the live graph: no problem
+    duplicate = next(p for p in problems if "is also called" in p["message"])
+    assert duplicate["severity"] == "Warning" and duplicate["line"] == 11
