@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -97,7 +98,11 @@ def accept_header() -> st.SearchStrategy[str]:
     return st.one_of(listed, junk).map(lambda text: text.strip() or "*/*")  # what a client can send
 
 
+SENT: Counter[str] = Counter()  # requests answered, per test
+
+
 def assert_handled(response: requests.Response) -> None:
+    SENT[os.environ["PYTEST_CURRENT_TEST"].split("::")[-1].split(" ")[0].split("[")[0]] += 1
     assert response.status_code < 500, (response.status_code, response.request.url, response.text[:500])
 
 
@@ -260,7 +265,10 @@ def test_schemathesis_finds_no_server_error(server, tmp_path):
     assert run.returncode == 0, run.stdout[-4000:]
 
 
-def test_the_log_holds_no_unhandled_exception(server):
+def test_the_log_holds_no_unhandled_exception(server, capsys):
     """Runs last in this module: every request above was answered without a traceback."""
+    with capsys.disabled():
+        counts = ", ".join(f"{n} {test}" for test, n in sorted(SENT.items()))
+        print(f"\nfuzz: requests answered below 500: {counts}")
     log = server[2].read_text()
     assert "Traceback" not in log, log[log.index("Traceback") - 500 :][:4000]
