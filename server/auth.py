@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from flask import g, request
 
 from bd4m_kg.server.errors import ApiError
@@ -27,3 +31,20 @@ def require(role: str) -> Token:
     if not token.allows(role):
         raise ApiError(403, f"this needs a {role} token; {token.name}'s token is for a {token.role}")
     return token
+
+
+def needs(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Guard a view: it runs only for a token of ``role`` (or above), which it receives as ``token``.
+
+    The guarded view carries ``required_role``, which the OpenAPI description reads.
+    """
+
+    def guard(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            return view(*args, token=require(role), **kwargs)
+
+        guarded.required_role = role  # type: ignore[attr-defined]
+        return guarded
+
+    return guard

@@ -24,11 +24,12 @@ from bd4m_kg.graph_store import (
     write_graph,
 )
 from bd4m_kg.negotiation import GRAPH_OFFERS
-from bd4m_kg.server.auth import require
+from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError
 from bd4m_kg.server.sparql import negotiate_offer, read_ahead, request_deadline, respond
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import QueryTimeout, StoreError, WriteInterrupted
+from bd4m_kg.tokens import Token
 
 graph_store = Blueprint("graph_store", __name__)
 
@@ -62,9 +63,9 @@ def get_graph() -> Response:
 
 
 @graph_store.route("/graph-store", methods=["PUT", "POST"])
-def put_or_post_graph() -> tuple[Response, int] | Response:
+@needs("admin")
+def put_or_post_graph(token: Token) -> tuple[Response, int] | Response:
     """Replace (PUT) or add to (POST) a named graph: 201 when it is created, 204 otherwise."""
-    token = require("admin")
     graph = target_graph()
     if graph is None:
         raise ApiError(400, DEFAULT_GRAPH_WRITE)
@@ -82,9 +83,9 @@ def put_or_post_graph() -> tuple[Response, int] | Response:
 
 
 @graph_store.delete("/graph-store")
-def delete() -> Response:
+@needs("admin")
+def delete(token: Token) -> Response:
     """Drop a named graph: 204, or 404 when it does not exist."""
-    token = require("admin")
     graph = target_graph()
     if graph is None:
         raise ApiError(400, DEFAULT_GRAPH_WRITE)

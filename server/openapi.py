@@ -2,7 +2,7 @@
 
 Each route becomes a path; each method an operation whose summary and description are the view's
 docstring, grouped by blueprint; path parameters come from the URL converters; an operation whose
-view asks for a token (``require("<role>")``) carries the bearer security requirement and names
+view guarded by ``auth.needs("<role>")`` carries the bearer security requirement and names
 the role. Errors share one JSON shape.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
 from importlib.metadata import version
 from typing import Any
 
@@ -19,7 +20,6 @@ from werkzeug.routing import Rule
 
 openapi = Blueprint("openapi", __name__)
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
-ROLE = re.compile(r"""require\(\s*["'](\w+)["']\s*\)""")
 TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
 ERROR = {
     "type": "object",
@@ -98,13 +98,22 @@ def _operation(app: Flask, rule: Rule, method: str, parameters: list[dict[str, A
     }
     if description.strip():
         operation["description"] = description.strip()
-    role = ROLE.search(inspect.getsource(view))
+    role = _required_role(app.view_functions[rule.endpoint])
     if role:
         operation["security"] = [{"bearer": []}]
-        operation["x-role"] = role.group(1)
+        operation["x-role"] = role
         operation["responses"]["401"] = {"description": "no token, or an unknown or revoked one"}
-        operation["responses"]["403"] = {"description": f"the token's role is below {role.group(1)}"}
+        operation["responses"]["403"] = {"description": f"the token's role is below {role}"}
     return operation
+
+
+def _required_role(view: Callable[..., object] | None) -> str | None:
+    """The role ``auth.needs`` guards a view with, through any decorators around it."""
+    while view is not None:
+        if role := getattr(view, "required_role", None):
+            return role
+        view = getattr(view, "__wrapped__", None)
+    return None
 
 
 def init_app(app: Flask) -> None:

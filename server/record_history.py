@@ -15,7 +15,7 @@ from bd4m_kg import history
 from bd4m_kg.changes import ChangeResult
 from bd4m_kg.curation import Conflict, NotConforming
 from bd4m_kg.negotiation import HTML_OFFER, Offer
-from bd4m_kg.server.auth import require
+from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError, payload, store_failure
 from bd4m_kg.server.metrics import PUBLICATIONS
 from bd4m_kg.server.response_cache import cacheable
@@ -23,6 +23,7 @@ from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_inbox, get_store
 from bd4m_kg.staging import record_graph
 from bd4m_kg.store import StoreError
+from bd4m_kg.tokens import Token
 
 record_history = Blueprint("record_history", __name__)
 HISTORY_OFFERS = (Offer("json", "application/json", ("application/json",)), HTML_OFFER)
@@ -51,9 +52,9 @@ def show(kind: str, slug: str) -> Response:
 
 
 @record_history.post("/curate/records/<kind>/<slug>/rollback")
-def rollback(kind: str, slug: str) -> Response:
+@needs("curator")
+def rollback(kind: str, slug: str, token: Token) -> Response:
     """Publish an old version of a record again (curator): ``{"generation": N}``."""
-    token = require("curator")
     generation = _generation(payload().get("generation"))
     _, graph = _record(kind, slug)
     return _published(lambda: history.rollback(get_store(), get_inbox(), graph, generation, token.name))
@@ -69,9 +70,9 @@ def _generation(value: object) -> int:
 
 
 @record_history.post("/curate/records/<kind>/<slug>/retire")
-def retire(kind: str, slug: str) -> Response:
+@needs("curator")
+def retire(kind: str, slug: str, token: Token) -> Response:
     """Retire a record (curator): ``{"reason": …, "replaced_by": IRI}``; it then answers 410, or 301."""
-    token = require("curator")
     fields = payload()
     reason = str(fields.get("reason", "")).strip()
     if not reason:

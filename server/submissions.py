@@ -16,7 +16,7 @@ from bd4m_kg.curation import Conflict, NotConforming
 from bd4m_kg.describe import Description, describe
 from bd4m_kg.inbox import STATES, InboxError, NoSuchSubmission, Submission
 from bd4m_kg.record_view import record_page
-from bd4m_kg.server.auth import require
+from bd4m_kg.server.auth import needs
 from bd4m_kg.server.curate import FORM_FORMATS
 from bd4m_kg.server.errors import ApiError, payload, store_failure
 from bd4m_kg.server.metrics import PUBLICATIONS, VALIDATIONS
@@ -31,9 +31,9 @@ PAGE = 100  # submissions per listing; "next" links to the older ones
 
 
 @submissions.post("")
-def submit() -> tuple[Response, int]:
+@needs("submitter")
+def submit(token: Token) -> tuple[Response, int]:
     """Keep a submission exactly as received, then validate it; 201 with its id and report."""
-    token = require("submitter")
     body, media_type, filename = _received()
     number = curation.submit(get_store(), get_inbox(), body, media_type, token.name, filename)
     submission = get_inbox().get(number)
@@ -67,9 +67,9 @@ def _received() -> tuple[bytes, str, str]:
 
 
 @submissions.get("")
-def listing() -> Response:
+@needs("submitter")
+def listing(token: Token) -> Response:
     """Submissions, newest first, 100 a page: a submitter's own, or all for a curator (``?state=``)."""
-    token = require("submitter")
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
         raise ApiError(400, f"state must be one of {', '.join(STATES)}")
@@ -98,9 +98,9 @@ def _with_links(submission: Submission, token: Token) -> dict[str, object]:
 
 
 @submissions.get("/<int:number>")
-def show(number: int) -> Response:
+@needs("submitter")
+def show(number: int, token: Token) -> Response:
     """One submission: its report, and for open ones the diff against the live records and previews."""
-    token = require("submitter")
     submission = _visible(number, token)
     details: dict[str, object] = {**_with_links(submission, token), "report": submission.report}
     details["reason"] = submission.reason
@@ -119,9 +119,10 @@ def show(number: int) -> Response:
 
 
 @submissions.get("/<int:number>/body")
-def body(number: int) -> Response:
+@needs("submitter")
+def body(number: int, token: Token) -> Response:
     """The submission's bytes exactly as received, with the media type it was sent with."""
-    submission = _visible(number, require("submitter"))
+    submission = _visible(number, token)
     media_type = submission.media_type or "application/octet-stream"
     answer = Response(get_inbox().body(number), content_type=media_type)
     answer.headers["Content-Disposition"] = f'attachment; filename="submission-{number}"'
@@ -130,9 +131,10 @@ def body(number: int) -> Response:
 
 
 @submissions.get("/<int:number>/preview/<path:record>")
-def preview(number: int, record: str) -> str:
+@needs("submitter")
+def preview(number: int, record: str, token: Token) -> str:
     """The page a record of the submission would have once published."""
-    submission = _visible(number, require("submitter"))
+    submission = _visible(number, token)
     store = get_store()
     graph, topic = f"{store.base}graph/{record}", f"{store.base}id/{record}"
     data = get_inbox().body(number)
@@ -156,9 +158,9 @@ def preview(number: int, record: str) -> str:
 
 
 @submissions.post("/<int:number>/publish")
-def publish(number: int) -> Response:
+@needs("curator")
+def publish(number: int, token: Token) -> Response:
     """Publish a submission (curator): 200, or 422 with the report, or 409 with what changed."""
-    token = require("curator")
     try:
         result = curation.publish(get_store(), get_inbox(), number, token.name)
     except NotConforming as error:
@@ -186,9 +188,9 @@ def publish(number: int) -> Response:
 
 
 @submissions.post("/<int:number>/reject")
-def reject(number: int) -> Response:
+@needs("curator")
+def reject(number: int, token: Token) -> Response:
     """Reject a submission (curator) with a reason the submitter reads."""
-    token = require("curator")
     reason = str(payload().get("reason", "")).strip()
     if not reason:
         raise ApiError(400, "say why the submission is rejected: send a reason")

@@ -7,19 +7,20 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from bd4m_kg.changes import apply_update
 from bd4m_kg.policy import QueryParseError, QueryRefused
 from bd4m_kg.protocol import ProtocolError, read_update_request
-from bd4m_kg.server.auth import require
+from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import QuerySyntaxError, StoreError, UpdateError, WriteInterrupted
+from bd4m_kg.tokens import Token
 from bd4m_kg.updates import inspect_update
 
 updates = Blueprint("updates", __name__)
 
 
 @updates.post("/update")
-def update_endpoint() -> Response:
+@needs("admin")
+def update_endpoint(token: Token) -> Response:
     """Check an update, run it as one change, and say which generation it made."""
-    token = require("admin")
     try:
         operation = read_update_request(
             request.content_type, list(request.args.items(multi=True)), request.get_data()
