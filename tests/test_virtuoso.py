@@ -1,5 +1,6 @@
-"""Virtuoso as the store: a change cut off by the engine's death is finished from the journal, and
-the store refuses to answer while Virtuoso's own graphs are visible."""
+"""Virtuoso as the store: a change cut off by the engine's death is finished from the journal, a
+large change replaces its graphs whole, and the store refuses to answer while
+Virtuoso's own graphs are visible."""
 
 from __future__ import annotations
 
@@ -21,16 +22,16 @@ RECORDS, TRIPLES_EACH = 300, 100  # 30,000 triples: 15 requests of 2,000, so the
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-def write_records(path) -> None:
+def write_records(path, records: int = RECORDS, triples_each: int = TRIPLES_EACH) -> None:
     """Synthetic organisation records (test data), each in its graph, as N-Quads."""
     with path.open("w") as output:
-        for number in range(RECORDS):
+        for number in range(records):
             thing, graph = (
                 f"{BASE}id/organisation/fixture-kill-{number}",
                 f"{BASE}graph/organisation/fixture-kill-{number}",
             )
             output.write(f'<{thing}> <{LABEL}> "Fixture {number} (test data)"@en <{graph}> .\n')
-            for note in range(TRIPLES_EACH - 1):
+            for note in range(triples_each - 1):
                 output.write(f'<{thing}> <urn:x:note> "note {note} of fixture {number}" <{graph}> .\n')
 
 
@@ -95,5 +96,28 @@ def test_the_store_refuses_to_answer_while_virtuoso_shows_its_own_graphs(tmp_pat
             store.graph_names()
         assert "virtrdf" not in str(refused.value) or "private" in str(refused.value)
         assert "RDF_GRAPH_GROUP_INS" in str(refused.value) and "isql-vt" in str(refused.value)
+    finally:
+        virtuoso.stop()
+
+
+def test_a_large_change_replaces_its_graphs_whole(tmp_path):
+    """A load of 600 records, emptied 500 graphs a request by one DELETE each. Two of the graphs
+    hold old triples: one loaded before, one written to Virtuoso behind the store's back.
+    Afterwards each graph holds the new triples alone."""
+    records, each = 600, 2
+    data, old = tmp_path / "records.nq", tmp_path / "old.nq"
+    write_records(data, records, each)
+    old_graph = f"{BASE}graph/organisation/fixture-kill-7"
+    old.write_text(f'<{BASE}id/organisation/fixture-kill-7> <{LABEL}> "an old label"@en <{old_graph}> .\n')
+    virtuoso = VirtuosoServer(tmp_path / "virtuoso").start()
+    try:
+        options = ["--store", virtuoso.url, "--state", str(tmp_path / "state")]
+        for step in (["init"], ["load", str(old)]):
+            subprocess.run([BD4M_KG, *step, *options], check=True, capture_output=True)
+        foreign = f"{BASE}graph/organisation/fixture-kill-8"
+        virtuoso.sql(f'SPARQL INSERT INTO GRAPH <{foreign}> {{ <urn:x:a> <urn:x:b> "written elsewhere" }};')
+        assert fixture_triples(virtuoso.sparql) == 2
+        subprocess.run([BD4M_KG, "load", *options, str(data)], check=True, capture_output=True)
+        assert fixture_triples(virtuoso.sparql) == records * each
     finally:
         virtuoso.stop()

@@ -62,7 +62,7 @@ from bd4m_kg.store.update_text import generation_check, with_generation
 
 SCHEME = "virtuoso+"
 INSERT_BATCH = 2000  # triples per INSERT DATA: Virtuoso's SPARQL compiler gives up near 5,000
-DROP_BATCH = 500  # DROP SILENT GRAPH operations per request
+DROP_BATCH = 500  # graphs emptied per request
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 SYSTEM_GRAPHS = (  # in every Virtuoso 7 database
@@ -232,11 +232,26 @@ class VirtuosoStore(Store):
         changed.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         try:
             for start in range(0, len(graphs), DROP_BATCH):
-                batch = graphs[start : start + DROP_BATCH]
-                self._update("".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in batch))
+                self._empty(graphs[start : start + DROP_BATCH])
             self._insert(changed)
         except (StoreError, UpdateError) as error:
             raise WriteInterrupted(f"{error}; the change stays pending and is sent again next") from error
+
+    def _empty(self, graphs: list[str]) -> None:
+        """Remove every triple of ``graphs`` (at most a few hundred).
+
+        One DELETE over all of them takes a twelfth of the time of a DROP per graph (3.7 s against
+        46 s for 20,000 graphs); a graph it leaves, or a DELETE Virtuoso refuses, is dropped.
+        """
+        values = " ".join(str(ox.NamedNode(g)) for g in graphs)
+        within = f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}"
+        try:
+            self._update(f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {within} }}")
+            emptied = not self.select(f"SELECT ?g WHERE {{ {within} }} LIMIT 1")
+        except UpdateError:
+            emptied = False
+        if not emptied:
+            self._update("".join(f"DROP SILENT GRAPH {ox.NamedNode(g)} ;\n" for g in graphs))
 
     def _insert(self, changed: ox.Store) -> None:
         """Send every named graph of ``changed``, in INSERT DATA batches.
