@@ -10,7 +10,7 @@ and a JSON-LD document may nest at most :data:`MAX_DEPTH` deep, far beyond what 
 records need. The scan follows SPARQL's own tokens (IRIs, strings, prefixed names, comments), so
 brackets and dashes inside them are not counted and nothing can hide a bracket from it.
 
->>> check_sparql("SELECT * WHERE { ?s a <http://x/((((> ; ex:data-source-type 'a{{' ; ex:a\\(\\) 1 }")
+>>> check_sparql("SELECT * WHERE { ?s a <http://x/((((> ; ex:data-source-type 'a{{' ; ex:a\\\\(\\\\) 1 }")
 >>> check_sparql("SELECT * WHERE " + "{" * 500 + "}" * 500)
 Traceback (most recent call last):
 ...
