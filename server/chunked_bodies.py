@@ -3,8 +3,8 @@
 Werkzeug reads such a body only up to ``MAX_CONTENT_LENGTH`` and then stops without an error, so
 a chunked upload past the limit would arrive cut short (a Graph Store PUT would replace a graph
 with its first part) instead of being refused. This middleware reads a chunked body first, at
-most one byte past the limit, and hands it on as a body of that length: the views see an ordinary body,
-and one past the limit gets the usual 413 when a view reads it.
+most one byte past the limit, and hands it on as a body of that length: the views see an
+ordinary body, and one past the limit gets the usual 413 when a view reads it.
 """
 
 from __future__ import annotations

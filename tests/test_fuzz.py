@@ -261,6 +261,7 @@ def test_schemathesis_finds_no_server_error(server, tmp_path):
         capture_output=True,
         text=True,
         timeout=600,
+        cwd=tmp_path,  # its cache (.schemathesis/) stays out of the checkout
     )
     assert run.returncode == 0, run.stdout[-4000:]
 
