@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable
 from importlib.metadata import version
 from typing import Any
 
@@ -98,22 +97,13 @@ def _operation(app: Flask, rule: Rule, method: str, parameters: list[dict[str, A
     }
     if description.strip():
         operation["description"] = description.strip()
-    role = _required_role(app.view_functions[rule.endpoint])
+    role = getattr(app.view_functions[rule.endpoint], "required_role", None)  # set by auth.needs
     if role:
         operation["security"] = [{"bearer": []}]
         operation["x-role"] = role
         operation["responses"]["401"] = {"description": "no token, or an unknown or revoked one"}
         operation["responses"]["403"] = {"description": f"the token's role is below {role}"}
     return operation
-
-
-def _required_role(view: Callable[..., object] | None) -> str | None:
-    """The role ``auth.needs`` guards a view with, through any decorators around it."""
-    while view is not None:
-        if role := getattr(view, "required_role", None):
-            return role
-        view = getattr(view, "__wrapped__", None)
-    return None
 
 
 def init_app(app: Flask) -> None:
