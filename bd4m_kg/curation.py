@@ -94,6 +94,7 @@ def read_submission(body: bytes, media_type: str, name: str, base: str) -> Stagi
     staging = Staging(base)
     try:
         staging.scratch.load(input=body, format=found.format, base_iri=SUBMISSION_BASE)
+        staging.refuse_rdf12(name)
         staging.rebase()
         staging.place_records()
     except SyntaxError as error:

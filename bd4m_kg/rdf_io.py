@@ -15,6 +15,25 @@ class RdfSyntaxError(ValueError):
     """A file that is not valid RDF; the message names the file, line and column."""
 
 
+RDF12_REFUSED = (
+    "RDF 1.2 is not taken here: the directory, its shapes and the SHACL engine are RDF 1.1. "
+    "State a triple term as plain triples, and a string without its base direction"
+)
+
+
+def rdf12_triple(triples: Iterable[ox.Triple]) -> ox.Triple | None:
+    """The first triple whose object is an RDF 1.2 triple term or a string with a base direction.
+
+    >>> rdf12_triple(ox.parse(b'<urn:a> <urn:p> "x"@en--ltr .', format=ox.RdfFormat.TURTLE)) is None
+    False
+    """
+    for triple in triples:
+        triple = getattr(triple, "triple", triple)  # a quad's triple
+        if isinstance(triple.object, ox.Triple) or getattr(triple.object, "direction", None):
+            return triple
+    return None
+
+
 def parse_file(path: Path, format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> list[ox.Triple]:
     """Parse one RDF file into triples, or raise :class:`RdfSyntaxError` naming file, line and column."""
     try:
@@ -53,7 +72,13 @@ def load_store(files: Iterable[KnowledgeFile]) -> ox.Store:
 
 
 def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
-    """Convert pyoxigraph triples to an rdflib graph (through N-Triples, which both read exactly)."""
+    """Convert pyoxigraph triples to an rdflib graph (through N-Triples, which both read exactly).
+
+    rdflib reads RDF 1.1 only: a triple :func:`rdf12_triple` finds raises :class:`RdfSyntaxError`.
+    """
+    triples = list(triples)
+    if (found := rdf12_triple(triples)) is not None:
+        raise RdfSyntaxError(f"{RDF12_REFUSED} ({found})")
     text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     return Graph().parse(data=text, format="nt")
 

@@ -11,6 +11,8 @@ blank node follows the subject that refers to it.
 
 from __future__ import annotations
 
+import mmap
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,8 +21,14 @@ import pyoxigraph as ox
 
 from bd4m_kg.formats import rdf_format_for_path
 from bd4m_kg.namespaces import BASE
+from bd4m_kg.rdf_io import RDF12_REFUSED
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple
+RDF12_TRIPLE = """SELECT ?s ?p ?o WHERE {
+    { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER (isTRIPLE(?o) || LANGDIR(?o) != "")
+} LIMIT 1"""
+RDF12_SYNTAX = re.compile(rb"<<|@[A-Za-z][A-Za-z0-9-]*--[lr]t[lr]")  # how text formats write them
+TEXT_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
 class StagingError(ValueError):
@@ -87,6 +95,8 @@ class Staging:
             raise StagingError(f"{path}: {error}") from error
         except OSError as error:
             raise StagingError(f"{path}: cannot read it ({error.strerror or error})") from error
+        if _may_hold_rdf12(path):
+            self.refuse_rdf12(str(path))
 
     def add_bytes(self, data: bytes, rdf_format: ox.RdfFormat, name: str, graph: str | None = None) -> None:
         """Parse RDF held in memory (an upload, a test fixture) into the scratch store."""
@@ -95,6 +105,14 @@ class Staging:
             self.scratch.bulk_load(input=data, format=rdf_format, to_graph=target)
         except SyntaxError as error:
             raise StagingError(f"{name}: {error}") from error
+        self.refuse_rdf12(name)
+
+    def refuse_rdf12(self, name: str) -> None:
+        """Refuse triple terms and strings with a base direction, which nothing downstream reads."""
+        found = list(self._read().query(RDF12_TRIPLE, use_default_graph_as_union=True))
+        if found:
+            triple = ox.Triple(found[0]["s"], found[0]["p"], found[0]["o"])  # type: ignore[arg-type]
+            raise StagingError(f"{name}: {RDF12_REFUSED} ({triple})")
 
     def place_records(self) -> None:
         """Move triples of the default graph into their records' graphs; refuse any that have none."""
@@ -165,6 +183,19 @@ def _owners(triples: list[ox.Triple], base: str) -> dict[ox.NamedNode | ox.Blank
                 owners[t.object] = owners[t.subject]
                 changed = True
     return owners
+
+
+def _may_hold_rdf12(path: Path) -> bool:
+    """Whether a file might hold RDF 1.2 terms: a text format that writes one, or any other format.
+
+    Scanning the bytes is far quicker than querying a large load for them (6 s per million triples).
+    """
+    if rdf_format_for_path(path).format not in TEXT_FORMATS:
+        return True
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return RDF12_SYNTAX.search(data) is not None
 
 
 def iter_files(paths: Iterable[Path]) -> list[Path]:

@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, render_template, request
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.negotiation import HTML_OFFER, Offer
 from bd4m_kg.problem_report import Located, as_json, locate_in
+from bd4m_kg.rdf_io import RdfSyntaxError
 from bd4m_kg.server.errors import ApiError, store_failure
 from bd4m_kg.server.graph_store import readable, uploads
 from bd4m_kg.server.metrics import VALIDATIONS
@@ -88,6 +89,8 @@ def _validate(text: str, rdf_format: ox.RdfFormat, name: str) -> tuple[Validatio
         raise ApiError(400, f"{name} is not valid {rdf_format.name}: {error}") from error
     try:
         report = validate_against(get_store(), triples)
+    except RdfSyntaxError as error:
+        raise ApiError(400, f"{name}: {error}") from error
     except StoreError as error:
         raise store_failure(error) from error
     suffix = f".{next(f.extension for f in RDF_FORMATS.values() if f.format == rdf_format)}"

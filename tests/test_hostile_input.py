@@ -4,12 +4,13 @@ the server keeps answering (pyoxigraph's parsers would crash the process on the 
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 
 import pytest
 import requests
 
-from conftest import new_token, serving
+from conftest import BD4M_KG, new_token, serving
 
 LIMIT = 1_000_000  # UPLOAD_LIMIT of the server under test, in bytes
 THING = "https://w3id.org/bd4m/id/organisation/fixture-hostile-input"
@@ -129,3 +130,36 @@ def test_a_chunked_body_over_the_limit_is_413_and_changes_nothing(server):
     kept = requests.get(graph, headers={"Accept": "application/n-triples", **admin})
     assert kept.content.strip() == record.strip()
     still_answering(url)
+
+
+RDF12 = {
+    "a triple term": f"<{THING}> <urn:x:says> <<( <urn:x:a> <urn:x:b> <urn:x:c> )>> .\n",
+    "a base direction": f'<{THING}> <http://www.w3.org/2000/01/rdf-schema#label> "fixture"@en--ltr .\n',
+}
+
+
+@pytest.mark.parametrize("name", RDF12)
+def test_rdf_1_2_is_refused_with_a_clear_error_everywhere(server, name, tmp_path):
+    """pyoxigraph reads RDF 1.2; rdflib and pySHACL do not, and took the server to a 500."""
+    url, token, _ = server
+    admin = {"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"}
+    body = RDF12[name].encode()
+    validated = requests.post(f"{url}/curate/validate", data=body, headers={"Content-Type": "text/turtle"})
+    assert validated.status_code == 400 and "RDF 1.2" in validated.json()["error"]
+    put = requests.put(f"{url}/graph-store?graph={GRAPH}", data=body, headers=admin)
+    assert put.status_code == 400 and "RDF 1.2" in put.json()["error"]
+    submitted = requests.post(f"{url}/curate/submissions", data=body, headers=admin)
+    assert submitted.status_code == 201 and submitted.json()["state"] == "invalid"
+    assert "RDF 1.2" in submitted.json()["report"]["error"]
+    loaded = subprocess.run(
+        [BD4M_KG, "load", "--store", str(tmp_path / "store"), write(tmp_path / "record.ttl", body)],
+        capture_output=True,
+        text=True,
+    )
+    assert loaded.returncode == 2 and "RDF 1.2" in loaded.stderr
+    still_answering(url)
+
+
+def write(path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
