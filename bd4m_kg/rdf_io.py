@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from bd4m_kg.layout import KnowledgeFile
 
@@ -15,23 +16,11 @@ class RdfSyntaxError(ValueError):
     """A file that is not valid RDF; the message names the file, line and column."""
 
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF12_REFUSED = (
     "RDF 1.2 is not taken here: the directory, its shapes and the SHACL engine are RDF 1.1. "
     "State a triple term as plain triples, and a string without its base direction"
 )
-
-
-def rdf12_triple(triples: Iterable[ox.Triple]) -> ox.Triple | None:
-    """The first triple whose object is an RDF 1.2 triple term or a string with a base direction.
-
-    >>> rdf12_triple(ox.parse(b'<urn:a> <urn:p> "x"@en--ltr .', format=ox.RdfFormat.TURTLE)) is None
-    False
-    """
-    for triple in triples:
-        triple = getattr(triple, "triple", triple)  # a quad's triple
-        if isinstance(triple.object, ox.Triple) or getattr(triple.object, "direction", None):
-            return triple
-    return None
 
 
 def parse_file(path: Path, format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> list[ox.Triple]:
@@ -72,15 +61,35 @@ def load_store(files: Iterable[KnowledgeFile]) -> ox.Store:
 
 
 def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
-    """Convert pyoxigraph triples to an rdflib graph (through N-Triples, which both read exactly).
+    """Convert pyoxigraph triples to an rdflib graph, term by term, as rdflib's N-Triples parser would.
 
-    rdflib reads RDF 1.1 only: a triple :func:`rdf12_triple` finds raises :class:`RdfSyntaxError`.
+    Each blank node becomes a fresh rdflib one (the same within the call). rdflib reads RDF 1.1
+    only: an RDF 1.2 triple term or base direction raises :class:`RdfSyntaxError`.
+
+    >>> graph = to_rdflib(ox.parse(b'_:b <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+    ...                            format=ox.RdfFormat.N_TRIPLES))
+    >>> [o.toPython() for o in graph.objects()]
+    [1]
     """
-    triples = list(triples)
-    if (found := rdf12_triple(triples)) is not None:
-        raise RdfSyntaxError(f"{RDF12_REFUSED} ({found})")
-    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    return Graph().parse(data=text, format="nt")
+    graph, blanks = Graph(), {}
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        if isinstance(node, ox.NamedNode):
+            return URIRef(node.value)
+        if isinstance(node, ox.BlankNode):
+            return blanks.setdefault(node.value, BNode())
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        if node.datatype.value == XSD_STRING:
+            return Literal(node.value)
+        return Literal(node.value, datatype=URIRef(node.datatype.value))
+
+    for triple in triples:
+        triple = getattr(triple, "triple", triple)  # a quad's triple
+        if isinstance(triple.object, ox.Triple) or getattr(triple.object, "direction", None):
+            raise RdfSyntaxError(f"{RDF12_REFUSED} ({triple})")
+        graph.add((term(triple.subject), URIRef(triple.predicate.value), term(triple.object)))  # type: ignore[arg-type]
+    return graph
 
 
 def load_graph(files: Iterable[KnowledgeFile]) -> Graph:
