@@ -448,8 +448,8 @@ def served(request, tmp_path_factory):
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def own_server(request, tmp_path_factory):
     """A ``bd4m-kg serve`` for one test module, which may write to it: its URL, store options, an
-    admin token (made with ``bd4m-kg token create``) and its process. Queries may take 2 minutes."""
+    admin token (made with ``bd4m-kg token create``) and its process. Queries may take 5 minutes."""
     folder = tmp_path_factory.mktemp(f"own-{request.param}")
     options = store_options(request, folder)
-    with serving(folder, options, settings={"QUERY_DEADLINE": "120"}) as (url, process):
+    with serving(folder, options, settings={"QUERY_DEADLINE": "300"}) as (url, process):
         yield url, options, new_token(options, "module-admin", "admin"), process

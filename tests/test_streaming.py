@@ -45,7 +45,7 @@ def test_a_token_holder_streams_a_million_rows_with_flat_memory(own_server):
     query = million_rows_query(url)
     headers = {"Authorization": f"Bearer {token}", "Accept": "text/tab-separated-values"}
     parameters = {"query": query}
-    with requests.get(f"{url}/sparql", params=parameters, headers=headers, stream=True, timeout=120) as got:
+    with requests.get(f"{url}/sparql", params=parameters, headers=headers, stream=True, timeout=300) as got:
         assert got.status_code == 200, got.text
         assert "Result-Cap" not in got.headers and got.headers["Result-Truncated"] == "false"
         lines, received, early = 0, 0, None
@@ -68,7 +68,7 @@ def test_without_a_token_the_same_query_is_capped_and_says_so(own_server):
         f"{url}/sparql",
         params={"query": million_rows_query(url)},
         headers={"Accept": "text/tab-separated-values"},
-        timeout=120,
+        timeout=300,
     )
     assert answer.status_code == 200
     assert answer.headers["Result-Truncated"] == "true"
