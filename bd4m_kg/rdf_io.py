@@ -77,7 +77,9 @@ def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
         if isinstance(node, ox.NamedNode):
             return URIRef(node.value)
         if isinstance(node, ox.BlankNode):
-            return blanks.setdefault(node.value, BNode())
+            if node.value not in blanks:
+                blanks[node.value] = BNode()
+            return blanks[node.value]
         if node.language:
             return Literal(node.value, lang=node.language)
         if node.datatype.value == XSD_STRING:
