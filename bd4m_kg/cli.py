@@ -17,11 +17,20 @@ from bd4m_kg import __version__
 from bd4m_kg.config import DEFAULTS, default_store
 from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
 from bd4m_kg.layout import KnowledgeFile
-from bd4m_kg.store import QueryRequest, QuerySyntaxError, QueryTimeout, Store, StoreError, open_store
+from bd4m_kg.store import (
+    QueryRequest,
+    QuerySyntaxError,
+    QueryTimeout,
+    Store,
+    StoreError,
+    is_remote,
+    open_store,
+)
 
 STORE_HELP = (
     "Folder of the embedded store, or the URL of an Oxigraph server (oxigraph serve "
-    "--union-default-graph). Default: $BD4M_STORE, else var/store in the checkout."
+    "--union-default-graph). Default: $BD4M_STORE, else var/store in the checkout "
+    "(~/.local/share/bd4m-kg/store for an installed package)."
 )
 FORMATS = ["table", *RESULT_FORMATS, *RDF_FORMATS]
 
@@ -45,13 +54,32 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-def connect(location: str, state: Path | None, readers: int = 1) -> Store:
-    """Open the store or exit with a message that says what to do."""
+def connect(location: str, state: Path | None, readers: int = 1, writes: bool = False) -> Store:
+    """Open the store or exit with a message that says what to do.
+
+    A command that ``writes`` to an embedded store is refused, before it touches anything, while
+    a ``bd4m-kg serve`` holds that store: the server is its one writer.
+    """
+    if writes and not is_remote(location):
+        refuse_if_served(Path(location))
     try:
         return open_store(location, state, readers=readers)
     except StoreError as error:
         fail(str(error))
         raise  # unreachable: fail exits
+
+
+def refuse_if_served(folder: Path) -> None:
+    """Exit with what to do when a running server holds the embedded store in ``folder``."""
+    from bd4m_kg.store.holder import holder
+
+    found = holder(folder)
+    if found is not None:
+        fail(
+            f"{folder} is served by {found.describe()}, its one writer: make the change through that "
+            f"server ({found.url}curate, or its /graph-store with an admin token), or stop it and run "
+            "this again. Nothing was written."
+        )
 
 
 def audit(store: Store, action: str, target: str, outcome: str = "ok") -> None:
@@ -129,19 +157,20 @@ def validate(
 ) -> None:
     """Validate RDF files (Turtle, N-Triples, RDF/XML, JSON-LD) against SHACL shapes.
 
-    Without --shapes the directory's shapes are used, with the ontology and vocabularies as
-    context; warnings do not fail. With --against, the context is the live graph of a store
-    instead: what the records link to must exist there, with the right class. With --shapes it
-    is a general SHACL validator.
+    Without --shapes the directory's shapes are used, with the ontology, the vocabularies and
+    the directory's records (as shipped, or $BD4M_HOME's) as context: what the records link to
+    must exist there, with the right class; warnings do not fail. With --against, the context
+    is the live graph of a store instead. With --shapes it is a general SHACL validator.
 
     \b
     Exit codes: 0 conforms, 1 does not, 2 unreadable input, ill-formed shapes or no store.
     Examples: bd4m-kg validate data/project/project-jetson.ttl
               bd4m-kg validate --against var/store new-project.ttl
     """
+    from bd4m_kg.formats import UnknownFormatError
     from bd4m_kg.problem_report import as_json, as_text, locate
     from bd4m_kg.rdf_io import RdfSyntaxError, read_triples, to_rdflib
-    from bd4m_kg.validation import ShapesError, read_shapes, validate_with
+    from bd4m_kg.validation import ShapesError, directory_context, read_shapes, validate_with
     from bd4m_kg.validation import validate as validate_project
 
     if shapes and against:
@@ -159,8 +188,9 @@ def validate(
         elif shapes:
             report = validate_with(to_rdflib(triples), read_shapes(shapes))
         else:
-            report = validate_project(to_rdflib(triples))
-    except (RdfSyntaxError, ShapesError, StoreError) as error:
+            data = to_rdflib(triples)
+            report = validate_project(data, context=directory_context(data), focus=set(data.subjects()))
+    except (RdfSyntaxError, ShapesError, StoreError, UnknownFormatError) as error:
         fail(str(error))
     if output == "turtle":
         click.echo(report.graph.serialize(format="turtle"))
@@ -177,7 +207,7 @@ def validate(
 def init(location: str, state: Path | None, base: str | None) -> None:
     """(Re)build the store from ontology/, shapes/ and data/ as one change.
 
-    Each file fills its own named graph; graphs the checkout no longer has are dropped. With
+    Each file fills its own named graph; graphs the knowledge files no longer hold are dropped. With
     --base, every IRI under https://w3id.org/bd4m/ is rewritten to the new base (a rebuild).
     """
     from bd4m_kg.building import build_store
@@ -185,14 +215,9 @@ def init(location: str, state: Path | None, base: str | None) -> None:
 
     if base is not None and not (base.startswith(("http://", "https://")) and base.endswith("/")):
         fail(f"--base {base!r} must be an http(s) IRI ending in '/', e.g. https://example.org/bd4m/")
-    with connect(location, state) as store:
-
-        def progress(files: list[KnowledgeFile]) -> Iterator[KnowledgeFile]:
-            with click.progressbar(files, label="Parsing", item_show_func=_file_name, file=sys.stderr) as bar:
-                yield from bar
-
+    with connect(location, state, writes=True) as store:
         try:
-            result = build_store(store, base=base, progress=progress)
+            result = build_store(store, base=base, progress=_parsing_progress)
         except (StagingError, StoreError) as error:
             fail(str(error))
         audit(store, "init", base or store.base, f"generation {result.generation}")
@@ -222,7 +247,7 @@ def load(location: str, state: Path | None, files: tuple[Path, ...], actor: str)
 
     paths = iter_files(files)
     size = sum(path.stat().st_size for path in paths)
-    with connect(location, state) as store, store.staging(size) as staging:
+    with connect(location, state, writes=True) as store, store.staging(size) as staging:
         try:
             with click.progressbar(paths, label="Parsing", item_show_func=_name, file=sys.stderr) as bar:
                 stage_files(staging, bar)
@@ -406,14 +431,64 @@ def serve(
     Python threads per process run the app. Queries run in WORKERS processes of the embedded
     store. With a remote store, PROCESSES web processes share the port and the state folder.
     """
-    from bd4m_kg.server.serving import run
-    from bd4m_kg.store import is_remote
+    from bd4m_kg.server.serving import PortTaken, check_port, run
+    from bd4m_kg.store.holder import StoreHeld, claim
 
     if processes > 1 and not is_remote(location):
         fail("--processes above 1 needs a remote store (--store http://…): the embedded store has one writer")
+    url = f"http://{host}:{port}/"
     settings = {"STORE": location, "STATE": state, "READERS": workers, "THREADS": threads}
-    click.echo(f"Serving {location} on http://{host}:{port}/ with {processes} process(es) (Ctrl-C stops)")
-    run(settings, host, port, threads, processes)
+    held = None
+    try:
+        held = None if is_remote(location) else claim(Path(location), url)
+        check_port(host, port)
+        build_if_empty(location, state)
+        click.echo(f"Serving {location} on {url} with {processes} process(es) (Ctrl-C stops)")
+        run(settings, host, port, threads, processes)
+    except StoreHeld as error:
+        fail(f"{error}: use that server, or stop it first")
+    except PortTaken as error:
+        fail(str(error))
+    finally:
+        if held is not None:
+            held.close()
+
+
+def build_if_empty(location: str, state: Path | None) -> None:
+    """Build an empty store from the knowledge files, saying so, before the server starts.
+
+    The build runs in a process of its own: the server's worker is forked from this one, and
+    RocksDB (the embedded store) does not survive a fork of a process that opened it.
+    """
+    import multiprocessing
+
+    builder = multiprocessing.get_context("spawn").Process(target=_build_if_empty, args=(location, state))
+    builder.start()
+    builder.join()
+    if builder.exitcode:
+        sys.exit(builder.exitcode)
+
+
+def _build_if_empty(location: str, state: Path | None) -> None:
+    from bd4m_kg.building import build_store
+    from bd4m_kg.changes import recover
+
+    with connect(location, state) as store:
+        try:
+            with store.state.writer_lock():
+                recover(store)
+                if store.graph_names():
+                    return
+                click.echo(f"Building the store in {store.location} from the knowledge files …", err=True)
+                result = build_store(store, actor="serve", progress=_parsing_progress)
+        except StoreError as error:
+            fail(str(error))
+    click.echo(f"Built {result.triples:,} triples in {len(result.replaced)} graphs.", err=True)
+
+
+def _parsing_progress(files: list[KnowledgeFile]) -> Iterator[KnowledgeFile]:
+    with click.progressbar(files, label="Parsing", item_show_func=_file_name, file=sys.stderr) as bar:
+        yield from bar
 
 
 @main.group()
@@ -519,7 +594,7 @@ def restore_store(location: str, state: Path | None, folder: Path) -> None:
     """
     from bd4m_kg.backup import BackupError, restore
 
-    with connect(location, state) as store:
+    with connect(location, state, writes=True) as store:
         try:
             manifest = restore(store, folder)
         except (BackupError, StoreError) as error:
@@ -534,7 +609,7 @@ def optimize(location: str, state: Path | None) -> None:
     """Compact the embedded store's files (stop `bd4m-kg serve` first: it holds the store)."""
     from bd4m_kg.store.embedded import EmbeddedStore
 
-    with connect(location, state) as store:
+    with connect(location, state, writes=True) as store:
         if not isinstance(store, EmbeddedStore):
             fail("optimize is for the embedded store; a SPARQL server compacts its own files")
         try:

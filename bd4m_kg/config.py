@@ -6,11 +6,12 @@ reads the same names from its options and the environment. Unknown settings are 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bd4m_kg.layout import project_root
+from bd4m_kg.layout import is_packaged, project_root
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HOME",
         None,
-        "The checkout holding ontology/, shapes/, data/ and queries/ "
-        "(default: where bd4m-kg is installed from).",
+        "A folder holding ontology/, shapes/, data/ and queries/, e.g. a checkout a curator edits "
+        "(default: the checkout bd4m-kg runs from, else the copy inside the installed package).",
     ),
     Setting(
         "STORE",
@@ -84,8 +85,16 @@ class SettingsError(ValueError):
 
 
 def default_store() -> str:
-    """The embedded store folder used when no store is named: ``var/store`` in the checkout."""
-    return str(project_root() / "var" / "store")
+    """The embedded store folder used when no store is named.
+
+    ``var/store`` in the checkout (or ``BD4M_HOME``); for an installed package, whose files are
+    read-only, ``$XDG_DATA_HOME/bd4m-kg/store`` (``~/.local/share/bd4m-kg/store``).
+    """
+    root = project_root()
+    if not is_packaged(root):
+        return str(root / "var" / "store")
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "bd4m-kg" / "store")
 
 
 def check_settings(values: Mapping[str, object], allowed: frozenset[str] = frozenset()) -> None:

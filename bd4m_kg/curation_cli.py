@@ -172,7 +172,7 @@ def inbox_publish(location: str, state: Path | None, number: int, curator: str) 
     from bd4m_kg import curation
     from bd4m_kg.inbox import Inbox, InboxError
 
-    with connect(location, state) as store:
+    with connect(location, state, writes=True) as store:
         try:
             result = curation.publish(store, Inbox(store.state.folder), number, curator)
         except (curation.NotConforming, curation.Conflict, InboxError) as error:
@@ -269,7 +269,7 @@ def record_rollback(location: str, state: Path | None, name: str, generation: in
     from bd4m_kg import history
     from bd4m_kg.inbox import Inbox
 
-    with connect(location, state) as store:
+    with connect(location, state, writes=True) as store:
         _, graph = _graph_of(store, name)
         _curator_change(
             store, lambda: history.rollback(store, Inbox(store.state.folder), graph, generation, curator)
@@ -291,7 +291,7 @@ def record_retire(
     from bd4m_kg import history
     from bd4m_kg.inbox import Inbox
 
-    with connect(location, state) as store:
+    with connect(location, state, writes=True) as store:
         topic, _ = _graph_of(store, name)
         inbox = Inbox(store.state.folder)
         _curator_change(store, lambda: history.retire(store, inbox, topic, curator, reason, replaced_by))

@@ -1,7 +1,9 @@
 """Where the knowledge files live and which named graph each of them fills.
 
-The checkout holds ``ontology/`` (OWL + ``vocab/`` SKOS schemes), ``shapes/`` (SHACL), ``data/``
-(one Turtle file per record, ``data/<kind>/<slug>.ttl``) and ``queries/`` (named SPARQL).
+The knowledge is ``ontology/`` (OWL + ``vocab/`` SKOS schemes), ``shapes/`` (SHACL), ``data/``
+(one Turtle file per record, ``data/<kind>/<slug>.ttl``) and ``queries/`` (named SPARQL). It is
+read from ``BD4M_HOME`` when set, else from the checkout this package runs from, else from the
+copy shipped inside the package (``bd4m_kg/knowledge/``, what a wheel installs).
 """
 
 from __future__ import annotations
@@ -13,14 +15,27 @@ from pathlib import Path
 
 from bd4m_kg.namespaces import BASE
 
+PACKAGED_KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
+
 
 def project_root() -> Path:
     """The folder holding ``ontology/``, ``shapes/``, ``data/`` and ``queries/``.
 
-    ``BD4M_HOME`` overrides it; otherwise it is the checkout this package was installed from.
+    ``BD4M_HOME`` overrides it; otherwise it is the checkout this package runs from, or the
+    knowledge shipped inside the installed package.
     """
     configured = os.environ.get("BD4M_HOME")
-    return Path(configured) if configured else Path(__file__).resolve().parent.parent
+    if configured:
+        return Path(configured)
+    checkout = PACKAGED_KNOWLEDGE.parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "ontology").is_dir():
+        return checkout
+    return PACKAGED_KNOWLEDGE
+
+
+def is_packaged(root: Path) -> bool:
+    """Whether ``root`` is the read-only copy of the knowledge inside the installed package."""
+    return root.resolve() == PACKAGED_KNOWLEDGE
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pyshacl
 from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from bd4m_kg.formats import rdf_format_for_path
@@ -61,6 +61,34 @@ def project_shapes() -> Graph:
 def project_context() -> Graph:
     """The ontology and every vocabulary: what data is validated against besides the shapes."""
     return load_graph(knowledge_files(parts=("ontology", "vocab")))
+
+
+LOOKUP_PREDICATES = (RDF.type, RDFS.label, SKOS.prefLabel, SKOS.inScheme)
+NAME_PREDICATES = (RDFS.label, SKOS.prefLabel)
+
+
+def directory_context(data: Graph) -> Graph:
+    """The ontology, the vocabularies and what ``data`` needs of the directory's records as shipped.
+
+    That is, for every IRI ``data`` links to but does not describe, its types, labels and
+    scheme; for every name it gives, the other records with that name and their types (the
+    same part a live store supplies, read from ``data/``). Nodes ``data`` describes are left out,
+    so a record's own old version neither hides it nor repeats its name.
+    """
+    described = set(data.subjects())
+    linked = {o for o in data.objects() if isinstance(o, URIRef)} - described
+    names = {o for p in NAME_PREDICATES for o in data.objects(None, p)}
+    records = load_graph(knowledge_files(parts=("data",)))
+    context = project_context()
+    for subject in linked:
+        for predicate in LOOKUP_PREDICATES:
+            context += ((subject, predicate, o) for o in records.objects(subject, predicate))
+    for name in names:
+        for predicate in NAME_PREDICATES:
+            for other in set(records.subjects(predicate, name)) - described:
+                context.add((other, predicate, name))
+                context += ((other, RDF.type, t) for t in records.objects(other, RDF.type))
+    return context
 
 
 UNIQUE_LANG = ox.NamedNode("http://www.w3.org/ns/shacl#uniqueLang")

@@ -15,10 +15,13 @@ the operator sets it) for the worker it forks and the reader processes that work
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import signal
+import socket
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from granian.constants import HTTPModes, Interfaces
 from granian.log import LogLevels
@@ -31,10 +34,15 @@ M_ARENA_MAX = -8  # glibc's mallopt parameter
 MALLOC_ARENAS = "2"
 
 
+class PortTaken(OSError):
+    """The address to serve on is taken; the message names the process listening there."""
+
+
 def run(settings: Mapping[str, object], host: str, port: int, threads: int, processes: int = 1) -> None:
     """Serve the app built from ``settings`` on ``host:port`` until interrupted.
 
-    The settings reach the worker process as ``BD4M_*`` environment variables.
+    The settings reach the worker process as ``BD4M_*`` environment variables. Call
+    :func:`check_port` first: Granian would share a port another server listens on.
     """
     os.environ.update({f"BD4M_{name}": str(value) for name, value in settings.items() if value is not None})
     os.environ[STARTED_BY_SERVE] = "1"
@@ -72,3 +80,49 @@ def limit_malloc_arenas() -> None:
     libc = ctypes.CDLL(None)
     if sys.platform.startswith("linux") and hasattr(libc, "mallopt"):
         libc.mallopt(M_ARENA_MAX, int(MALLOC_ARENAS))  # this process, and the worker forked from it
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise :class:`PortTaken` when something listens on ``host:port`` (Granian would share it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT, never past a listener
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise PortTaken(f"cannot listen on {host}:{port}: {error.strerror}") from None
+            raise PortTaken(
+                f"{host}:{port} is already in use by {listener_of(port)}: stop it, or choose another --port"
+            ) from None
+
+
+def listener_of(port: int) -> str:
+    """Who listens on TCP ``port``, e.g. ``process 1234 (bd4m-kg serve)``, from Linux's /proc."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    processes = sorted((p for p in Path("/proc").iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
+    for process in processes:
+        if _holds_any(process, inodes):
+            return f"process {process.name} ({_command_of(process)})"
+    return "another program"
+
+
+def _holds_any(process: Path, sockets: set[str]) -> bool:
+    try:
+        return any(os.readlink(fd) in sockets for fd in (process / "fd").iterdir())
+    except OSError:  # gone, or another user's
+        return False
+
+
+def _command_of(process: Path) -> str:
+    words = (process / "cmdline").read_bytes().split(b"\0")
+    return " ".join(Path(word.decode(errors="replace")).name for word in words[:3] if word)

@@ -129,3 +129,42 @@ def test_against_refuses_shapes_and_an_unreachable_store(tmp_path):
         run("--against", tmp_path / "store", "--shapes", FOLDER / "people-shapes.ttl", BROKEN).returncode == 2
     )
     assert run("--against", "http://127.0.0.1:9", BROKEN).returncode == 2
+
+
+def test_a_shipped_record_validated_alone_conforms_its_links_checked_against_the_directory(root):
+    done = run(root / "data" / "project" / "project-jetson.ttl")  # the example of its own --help
+    assert done.returncode == 0, done.stdout
+    assert "Conforms" in done.stdout and "Violation" not in done.stdout
+
+
+def test_a_link_to_a_record_the_directory_lacks_is_still_a_violation(root, tmp_path):
+    record = (root / "data" / "project" / "project-jetson.ttl").read_text()
+    partner = "prov:agent org:unhcr ; prov:hadRole role:partner"
+    assert partner in record
+    edited = tmp_path / "jetson.ttl"
+    edited.write_text(record.replace(partner, partner.replace("org:unhcr", "org:no-such-organisation")))
+    done = run(edited)
+    assert done.returncode == 1
+    assert "prov:agent = https://w3id.org/bd4m/id/organisation/no-such-organisation" in done.stdout
+    assert "1 violation" in done.stdout
+
+
+def test_a_repeated_name_of_a_shipped_record_is_a_warning(root, tmp_path):
+    copy = tmp_path / "again.ttl"
+    copy.write_text(
+        (root / "data" / "organisation" / "flowminder.ttl")
+        .read_text()
+        .replace("organisation/flowminder> a", "organisation/flowminder-again> a")
+    )
+    done = run(copy)
+    assert done.returncode == 0, done.stdout
+    assert 'is also called "Flowminder Foundation"' in done.stdout
+
+
+def test_a_file_of_unknown_format_exits_2_in_one_line(tmp_path):
+    text = tmp_path / "notrdf.txt"
+    text.write_text("hello\n")
+    done = run(text)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
+    assert "cannot tell its RDF format" in done.stderr
