@@ -60,6 +60,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Queries (/sparql, /queries/<name>) one client address may send without a token; more get 429.",
     ),
     Setting(
+        "CLIENT_QUERIES",
+        0,
+        "Queries one client (a token, else an address) may have running at once; more get 429. "
+        "0: half the query processes, at least one.",
+    ),
+    Setting(
+        "CLIENT_QUERY_SECONDS",
+        30.0,
+        "Seconds of query time one client may use in any 60 seconds; past it, its queries get 429 "
+        "with Retry-After while other clients keep theirs.",
+    ),
+    Setting(
         "RATE_LIMIT_CURATION",
         "30 per minute",
         "Validations and submissions (/curate/validate, POST /curate/submissions) per client address.",

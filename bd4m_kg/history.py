@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from bd4m_kg.changes import ChangeResult
 from bd4m_kg.curation import canonical, canonical_diff, graph_triples, publish, submit, triples_diff
+from bd4m_kg.feed import member_iri
 from bd4m_kg.inbox import Inbox
 from bd4m_kg.staging import record_graph
 from bd4m_kg.store import Store
@@ -27,6 +28,14 @@ RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 OWL_DEPRECATED = ox.NamedNode("http://www.w3.org/2002/07/owl#deprecated")
 REPLACED_BY = ox.NamedNode("http://purl.org/dc/terms/isReplacedBy")
 HISTORY_NOTE = ox.NamedNode("http://www.w3.org/2004/02/skos/core#historyNote")
+PROV_ENTITY = ox.NamedNode("http://www.w3.org/ns/prov#Entity")
+DELETE = ox.NamedNode("https://www.w3.org/ns/activitystreams#Delete")
+IS_VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
+DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
+GENERATED_AT = ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime")
+ATTRIBUTED_TO = ox.NamedNode("http://www.w3.org/ns/prov#wasAttributedTo")
+REVISION_OF = ox.NamedNode("http://www.w3.org/ns/prov#wasRevisionOf")
+XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 
@@ -77,6 +86,31 @@ def record_history(store: Store, inbox: Inbox, graph: str) -> list[Version]:
     return versions[::-1]
 
 
+def history_triples(base: str, topic: str, graph: str, versions: list[Version]) -> list[ox.Triple]:
+    """The versions as RDF: each one the change feed's member IRI, with its record, time and change.
+
+    >>> v = Version(3, "2026-01-02T00:00:00Z", False, "load", None, None, [], [])
+    >>> [t.predicate.value.rsplit("/", 1)[1] for t in history_triples("https://b/", "https://b/id/p/x",
+    ...                                                                 "https://b/graph/p/x", [v])]
+    ['22-rdf-syntax-ns#type', 'isVersionOf', 'prov#generatedAtTime', 'description']
+    """
+    triples, record = [], ox.NamedNode(topic)
+    iris = [ox.NamedNode(member_iri(base, v.generation, graph)) for v in versions]
+    for index, (version, iri) in enumerate(zip(versions, iris, strict=True)):
+        kind = DELETE if version.deleted else PROV_ENTITY
+        triples += [
+            ox.Triple(iri, RDF_TYPE, kind),
+            ox.Triple(iri, IS_VERSION_OF, record),
+            ox.Triple(iri, GENERATED_AT, ox.Literal(version.time, datatype=XSD_DATETIME)),
+            ox.Triple(iri, DESCRIPTION, ox.Literal(version.summary)),
+        ]
+        if version.curator:
+            triples.append(ox.Triple(iri, ATTRIBUTED_TO, ox.NamedNode(version.curator)))
+        if index + 1 < len(iris):  # newest first: the next one is the version before
+            triples.append(ox.Triple(iri, REVISION_OF, iris[index + 1]))
+    return triples
+
+
 def version_triples(store: Store, graph: str, generation: int) -> list[ox.Triple] | None:
     """The content of ``graph`` as it was at ``generation``; None if it did not exist then."""
     members = [m for m in store.state.graph_members(graph) if m.generation <= generation]
@@ -98,6 +132,8 @@ def rollback(
 ) -> tuple[int, ChangeResult]:
     """Publish the version ``graph`` had at ``generation`` again, as a new change; (submission, result)."""
     with store.state.writer_lock():
+        if not 0 < generation <= store.generation:
+            raise NoSuchRecord(f"there is no generation {generation}: the store is at {store.generation}")
         old = version_triples(store, graph, generation)
         if old is None:
             raise NoSuchRecord(f"{graph} had no version at generation {generation}")

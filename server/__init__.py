@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         cors,
         curate,
         errors,
+        fair_share,
         feed,
         graph_store,
         harvest,
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     releases.init_app(app)
     openapi.init_app(app)
     rate_limits.init_app(app)
+    fair_share.init_app(app)
     cors.init_app(app)
     audit.init_app(app)
     security_headers.init_app(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 
@@ -35,7 +35,13 @@ def payload() -> dict:
 
 
 def wants_html() -> bool:
-    """True when the client prefers an HTML page (a browser) to JSON."""
+    """True when the client prefers an HTML page (a browser) to JSON.
+
+    ``?format=`` wins over ``Accept``: a browser following a download link gets the format it names.
+    """
+    asked = request.args.get("format", "").strip().lower()
+    if asked:
+        return asked == "html"
     named = {value for value, quality in request.accept_mimetypes if quality > 0}
     return (
         "text/html" in named
@@ -61,6 +67,8 @@ def init_app(app: Flask) -> None:
     def api_error(error: ApiError) -> Response:
         response = error_response(error.status, error.message, **error.details)
         response.headers.update(error.headers)
+        if "Retry-After" in error.headers:
+            g.retry_after = error.headers["Retry-After"]  # kept over the rate limiter's window
         return response
 
     @app.errorhandler(RequestEntityTooLarge)

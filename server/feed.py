@@ -6,19 +6,17 @@ page is cached for seconds.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
 from bd4m_kg.feed import PREFIXES, feed_page
-from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.negotiation import GRAPH_OFFERS
 from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.rdf_pages import rdf_answer
 from bd4m_kg.server.response_cache import cacheable, conditional
-from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_store
 
 feed = Blueprint("feed", __name__)
-FEED_OFFERS = tuple(next(o for o in GRAPH_OFFERS if o.short == s) for s in ("trig", "nq", "jsonld"))  # graphs
+FEED_OFFERS = tuple(next(o for o in GRAPH_OFFERS if o.short == s) for s in ("trig", "nq", "jsonld", "ttl"))
 IMMUTABLE = "public, max-age=31536000, immutable"
 NEWEST = "public, max-age=5"
 
@@ -36,9 +34,12 @@ def page(number: int) -> Response:
     found = feed_page(get_store(), number, stream_url, stream_url + "/page/{}")
     if found is None:
         raise ApiError(404, f"the change feed has no page {number}; it starts at /changes")
-    offer = negotiate_offer(FEED_OFFERS)
-    body = ox.serialize(found.quads, format=RDF_FORMATS[offer.short].format, prefixes=PREFIXES)
-    response = Response(body, content_type=offer.content_type, headers={"Vary": "Accept"})
+    about = (
+        "The change feed, a Linked Data Event Stream: every change to a record, in order, with the "
+        "record's content at that version in a named graph."
+    )
+    title = "Change feed" if number == 0 else f"Change feed, page {number}"
+    response = rdf_answer(found.quads, FEED_OFFERS, title, about, PREFIXES)
     response.headers["Cache-Control"] = IMMUTABLE if found.immutable else NEWEST
     return cacheable(response) if found.immutable else conditional(response)  # the newest page grows
 

@@ -16,15 +16,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, g, request, send_file, url_for
 
 from bd4m_kg.dumps import Manifest, current_dumps, dumps_folder, waited_dumps
-from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.iris import page_path
 from bd4m_kg.metadata import catalogue, publisher, release_descriptions, void_description
 from bd4m_kg.namespaces import PREFIXES
 from bd4m_kg.negotiation import GRAPH_OFFERS
 from bd4m_kg.releases import list_releases
 from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.rdf_pages import rdf_answer
 from bd4m_kg.server.response_cache import cacheable, conditional
-from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Store
 
@@ -75,7 +74,9 @@ def void() -> Response:
     """The VoID description of the dataset, in the negotiated RDF format."""
     store = get_store()
     described = void_description(manifest(), store.base, request.host_url)
-    return _rdf(described + release_descriptions(list_releases(store), store.base, request.host_url))
+    about = "What the dataset holds, where its dumps and SPARQL endpoint are, and its releases (VoID)."
+    described += release_descriptions(list_releases(store), store.base, request.host_url)
+    return _rdf(described, "VoID description of the dataset", about)
 
 
 @harvest.get("/catalog")
@@ -86,7 +87,9 @@ def catalog() -> Response:
     if found is None:
         raise ApiError(503, "the directory's catalogue record (data/catalogue/) is missing from the store")
     described = catalogue(manifest(), store.base, request.host_url, found)
-    return _rdf(described + release_descriptions(list_releases(store), store.base, request.host_url))
+    described += release_descriptions(list_releases(store), store.base, request.host_url)
+    about = "The directory as a DCAT-AP catalogue: the dataset, its distributions and the SPARQL endpoint."
+    return _rdf(described, "Data catalogue", about)
 
 
 @harvest.get("/sitemap.xml")
@@ -120,12 +123,10 @@ def robots() -> Response:
     return Response("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-def _rdf(triples: list[ox.Triple]) -> Response:
-    offer = negotiate_offer(GRAPH_OFFERS)
+def _rdf(triples: list[ox.Triple], title: str, about: str) -> Response:
     prefixes = {**PREFIXES, "void": "http://rdfs.org/ns/void#", "spdx": "http://spdx.org/rdf/terms#"}
-    body = ox.serialize(triples, format=RDF_FORMATS[offer.short].format, prefixes=prefixes)
     # not kept by the answer cache: a release changes them without a new generation
-    return conditional(Response(body, content_type=offer.content_type, headers={"Vary": "Accept"}))
+    return conditional(rdf_answer(triples, GRAPH_OFFERS, title, about, prefixes))
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ hosts must share them. Answers served from the answer cache never reach the limi
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -33,15 +33,26 @@ def _token() -> Token | None:
     return g.rate_limit_token
 
 
-def _client() -> str:
+def client_key() -> str:
+    """Who the request's client is, for limits: its token's name, else its address."""
     token = _token()
     return f"token:{token.name}" if token else get_remote_address()
 
 
 def init_app(app: Flask) -> None:
     """Limit the endpoints of :data:`LIMITED` per client."""
+
+    @app.after_request  # registered before the limiter's own hook, so it runs after it
+    def retry_after_only_on_refusals(response: Response) -> Response:
+        """Flask-Limiter sets Retry-After on every answer, and its window over a refusal's own."""
+        if response.status_code not in (429, 503):
+            response.headers.pop("Retry-After", None)
+        elif "retry_after" in g:
+            response.headers["Retry-After"] = g.retry_after
+        return response
+
     limiter = Limiter(
-        _client,
+        client_key,
         app=app,
         storage_uri=str(app.config["RATE_LIMIT_STORAGE"]),
         headers_enabled=True,

@@ -14,7 +14,9 @@ from flask import Blueprint, Flask, Response, jsonify, render_template
 from bd4m_kg import history
 from bd4m_kg.changes import ChangeResult
 from bd4m_kg.curation import Conflict, NotConforming
-from bd4m_kg.negotiation import HTML_OFFER, Offer
+from bd4m_kg.formats import RDF_FORMATS
+from bd4m_kg.namespaces import PREFIXES
+from bd4m_kg.negotiation import GRAPH_OFFERS, HTML_OFFER, Offer
 from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError, payload, store_failure
 from bd4m_kg.server.metrics import PUBLICATIONS
@@ -26,7 +28,7 @@ from bd4m_kg.store import StoreError
 from bd4m_kg.tokens import Token
 
 record_history = Blueprint("record_history", __name__)
-HISTORY_OFFERS = (Offer("json", "application/json", ("application/json",)), HTML_OFFER)
+HISTORY_OFFERS = (Offer("json", "application/json", ("application/json",)), *GRAPH_OFFERS, HTML_OFFER)
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
@@ -38,8 +40,13 @@ def show(kind: str, slug: str) -> Response:
     versions = history.record_history(store, get_inbox(), graph)
     if not versions:
         raise ApiError(404, f"there is no record {kind}/{slug}")
-    if negotiate_offer(HISTORY_OFFERS).short == "json":
+    offer = negotiate_offer(HISTORY_OFFERS)
+    if offer.short == "json":
         answer = jsonify(ok=True, record=topic, graph=graph, versions=[v.__dict__ for v in versions])
+    elif offer.short in RDF_FORMATS:
+        triples = history.history_triples(store.base, topic, graph, versions)
+        body = ox.serialize(triples, format=RDF_FORMATS[offer.short].format, prefixes=PREFIXES)
+        answer = Response(body, content_type=offer.content_type)
     else:
         labels = store.select(
             f"SELECT ?label WHERE {{ {ox.NamedNode(topic)} <{RDFS_LABEL}> ?label }} LIMIT 1"

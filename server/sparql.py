@@ -23,8 +23,10 @@ from bd4m_kg.policy import (
 from bd4m_kg.protocol import ProtocolError, read_query_request
 from bd4m_kg.server.auth import require
 from bd4m_kg.server.errors import ApiError, wants_html
+from bd4m_kg.server.fair_share import Admission, ChargedChunks
 from bd4m_kg.server.metrics import observe_query
 from bd4m_kg.server.pages import current_stats
+from bd4m_kg.server.rate_limits import client_key
 from bd4m_kg.server.response_cache import cacheable, conditional
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
@@ -103,11 +105,26 @@ def inspect(text: str) -> InspectedQuery:
 def run(query: QueryRequest) -> tuple[Answer, bytes, bool]:
     """Run a query within the request's deadline and read the start of its answer (see read_ahead).
 
-    Errors and a deadline passing before then become their statuses.
+    The client's fair share admits it first (or answers 429) and counts it as finished when
+    its answer is complete, or later, when a streamed answer ends or is closed.
     """
+    admission = Admission(client_key())
+    try:
+        answer, head, finished = _start(query, admission)
+    except BaseException:
+        admission.finish()
+        raise
+    if finished:
+        admission.finish()
+    return answer, head, finished
+
+
+def _start(query: QueryRequest, admission: Admission) -> tuple[Answer, bytes, bool]:
+    """Run the query and read the start of its answer; errors and a deadline passing become statuses."""
     started = time.perf_counter()
     try:
         answer = get_store().query(query, deadline=request_deadline())
+        answer.chunks = ChargedChunks(answer.chunks, admission)
         head, finished = read_ahead(answer.chunks)
     except QueryTimeout as error:
         observe_query(query.query, time.perf_counter() - started, timed_out=True)

@@ -392,7 +392,12 @@ def _built_size() -> tuple[int, int]:
 BUILT_TRIPLES, BUILT_GRAPHS = _built_size()
 SERVE_THREADS = 2
 # Every test talks from 127.0.0.1, so per-client rate limits are lifted unless a test sets them.
-UNLIMITED = {"RATE_LIMIT_QUERIES": "1000000 per minute", "RATE_LIMIT_CURATION": "1000000 per minute"}
+UNLIMITED = {
+    "RATE_LIMIT_QUERIES": "1000000 per minute",
+    "RATE_LIMIT_CURATION": "1000000 per minute",
+    "CLIENT_QUERIES": "1000",
+    "CLIENT_QUERY_SECONDS": "1000000",
+}
 BD4M_KG = shutil.which("bd4m-kg") or str(Path(sys.executable).parent / "bd4m-kg")
 
 
