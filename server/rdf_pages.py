@@ -52,6 +52,7 @@ def rdf_answer(
 ) -> Response:
     """The statements in the negotiated format of ``offers``, or a page showing them to a browser."""
     statements = list(statements)
+    prefixes = used_prefixes(statements, prefixes)
     offer = negotiate_offer((*offers, HTML_OFFER))
     named = any(_in_named_graph(s) for s in statements)
     if offer is not HTML_OFFER:
@@ -73,3 +74,20 @@ def rdf_answer(
 
 def _in_named_graph(statement: ox.Triple | ox.Quad) -> bool:
     return isinstance(statement, ox.Quad) and statement.graph_name != ox.DefaultGraph()
+
+
+def used_prefixes(statements: list[ox.Triple | ox.Quad], prefixes: dict[str, str]) -> dict[str, str]:
+    """Only the prefixes some IRI of the statements starts with (a document lists what it uses).
+
+    >>> used_prefixes([ox.Triple(ox.NamedNode("http://a/x"), ox.NamedNode("http://a/p"), ox.Literal("1"))],
+    ...               {"a": "http://a/", "b": "http://b/"})
+    {'a': 'http://a/'}
+    """
+    iris = set()
+    for statement in statements:
+        for term in (statement.subject, statement.predicate, statement.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    return {name: space for name, space in prefixes.items() if any(iri.startswith(space) for iri in iris)}

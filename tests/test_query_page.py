@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
 from urllib.parse import quote
 
+import pyoxigraph as ox
 import pytest
 
+from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.named_queries import load_named_queries
 from bd4m_kg.server import create_app
 from conftest import chromium_page, screenshot
@@ -96,3 +101,52 @@ def test_in_chromium_load_an_example_run_it_and_see_rows(served):
         page.go_back()
         kind = "remote" if "--state" in served[1] else "embedded"
         screenshot(page, f"query-page-{kind}")
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+RESULT_PARSERS = {"json": "JSON", "xml": "XML", "tsv": "TSV"}
+
+
+def result_rows(body: bytes, short: str) -> int:
+    """How many rows a SPARQL results file holds (CSV read as CSV: it cannot be read back as RDF)."""
+    if short == "csv":
+        header, *rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
+        assert header
+        return len(rows)
+    return len(
+        list(ox.parse_query_results(body, format=getattr(ox.QueryResultsFormat, RESULT_PARSERS[short])))
+    )
+
+
+def downloads_arrive_as_named(page, kind: str) -> list[str]:
+    """Click every download link of the answer on the page; each file parses in its format, and the
+    link's URL answers a browser's Accept with the link's media type. The formats checked."""
+    links = page.locator("p.downloads a")
+    checked = []
+    for index in range(links.count()):
+        link = links.nth(index)
+        short, media_type, href = link.inner_text(), link.get_attribute("type"), link.evaluate("a => a.href")
+        with page.expect_download() as arrived:
+            link.click()
+        body = Path(arrived.value.path()).read_bytes()
+        assert arrived.value.suggested_filename == f"answer.{short}"
+        if kind == "solutions":
+            assert result_rows(body, short) > 0, short
+        else:
+            assert list(ox.parse(body, format=RDF_FORMATS[short].format)), short
+        fetched = page.request.get(href, headers={"Accept": BROWSER_ACCEPT})
+        assert fetched.headers["content-type"].split(";")[0] == media_type
+        checked.append(short)
+    return checked
+
+
+def test_in_chromium_every_download_link_brings_its_format(served):
+    with chromium_page() as page:
+        page.goto(f"{served[0]}/sparql")
+        page.click("text=Which kinds of new data do projects use, and how often?")
+        assert downloads_arrive_as_named(page, "solutions") == ["json", "xml", "csv", "tsv"]
+        page.fill("#query", "CONSTRUCT { ?p a ?t } WHERE { ?p a ?t } LIMIT 5")
+        page.click("text=Run query")
+        assert set(downloads_arrive_as_named(page, "graph")) >= {"ttl", "nt", "rdf", "jsonld"}
+        page.goto(f"{served[0]}/queries/directory-entries")
+        assert downloads_arrive_as_named(page, "solutions") == ["json", "xml", "csv", "tsv"]
