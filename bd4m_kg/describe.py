@@ -5,7 +5,7 @@ their document holds all of it. A concept of a scheme is described by its own tr
 blank nodes under them). Either way the document adds the labels and types of everything it links
 to, and what links to it from other graphs (the linking nodes, the labels of what they name and of
 the records that own them), at most :data:`INCOMING` linking nodes. A graph IRI's document is the
-graph itself.
+graph itself; the shapes' document (``{base}shapes``, terms ``#Shape``) holds every shapes graph.
 
 Each query names its subjects as constants, in a ``VALUES`` block before the pattern, so that the
 engine looks each one up in its indexes (a few round trips); patterns joined through variables
@@ -69,6 +69,9 @@ def describe(store: Store, topic: str, deadline: float | None = None) -> Descrip
     Raises ValueError for a topic that is not an IRI (nothing reaches a query unchecked).
     """
     topic = ox.NamedNode(topic).value
+    if topic == f"{store.base}shapes":
+        graphs = shapes_graphs(store, deadline)
+        return Description(topic, _quads(store, [_graph(g) for g in graphs], deadline), frozenset(graphs))
     own = owned_graph(topic, store.base)
     if own is not None and (own == topic or own.endswith("/graph/ontology")):
         quads = _quads(store, [_graph(own)], deadline)  # a graph, or the ontology: the document is the graph
@@ -82,6 +85,15 @@ def describe(store: Store, topic: str, deadline: float | None = None) -> Descrip
     third = _quads(store, [_labels(set(_terms(around)) - named - {topic})], deadline)
     quads = _distinct([*content, *second, *third])
     return Description(topic, quads, frozenset(q.graph_name.value for q in quads))  # type: ignore[union-attr]
+
+
+def shapes_graphs(store: Store, deadline: float | None = None) -> list[str]:
+    """The graphs holding the directory's SHACL shapes (``{base}graph/shapes/…``), by their node shapes."""
+    query = (
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a <http://www.w3.org/ns/shacl#NodeShape> } "
+        f'FILTER(STRSTARTS(STR(?g), "{store.base}graph/shapes/")) }}'
+    )
+    return sorted(row["g"].value for row in store.select(query, deadline))
 
 
 LINKS = "urn:bd4m:links-here"  # marks a linking node in the first answer; never stored

@@ -111,6 +111,16 @@ def history_triples(base: str, topic: str, graph: str, versions: list[Version]) 
     return triples
 
 
+def member_at(store: Store, graph: str, generation: int) -> FeedMember | None:
+    """The feed member of ``graph`` made at ``generation`` exactly (None: that change did not touch it)."""
+    return next((m for m in store.state.graph_members(graph) if m.generation == generation), None)
+
+
+def member_triples(store: Store, member: FeedMember) -> list[ox.Triple]:
+    """The content of a version (empty for a deletion)."""
+    return _member_triples(store, member)
+
+
 def version_triples(store: Store, graph: str, generation: int) -> list[ox.Triple] | None:
     """The content of ``graph`` as it was at ``generation``; None if it did not exist then."""
     members = [m for m in store.state.graph_members(graph) if m.generation <= generation]

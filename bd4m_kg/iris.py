@@ -61,8 +61,8 @@ def document_of(path: str, base: str = BASE) -> Document | None:
     parts = path.split("/")
     if not _plain(parts):
         return None
-    if path == "ontology":
-        return Document(path, f"{base}ontology")
+    if path in ("ontology", "shapes"):
+        return Document(path, f"{base}{path}")
     if parts[0] == "graph" and len(parts) in (2, 3) and all(parts):
         return Document(path, f"{base}{path}")
     if parts[0] != "doc" or not all(parts):
@@ -71,6 +71,32 @@ def document_of(path: str, base: str = BASE) -> Document | None:
         return Document(path, f"{base}{'/'.join(parts[1:])}")
     if len(parts) == 3 and parts[1] != "vocab":
         return Document(path, f"{base}id/{parts[1]}/{parts[2]}")
+    return None
+
+
+DESCRIBED_AT = {"dataset": "/.well-known/void", "catalog": "/catalog", "sparql-service": "/sparql"}
+
+
+def described_at(path: str) -> str | None:
+    """Where this server describes one of the dataset's own IRIs (a 303 target), or None.
+
+    The dataset (VoID), its distributions and the catalogue (DCAT), the SPARQL service (its
+    Service Description), and a version IRI of the ontology (the ontology).
+
+    >>> described_at("dataset"), described_at("dataset/bd4m.nq.gz"), described_at("ontology/0.1.0")
+    ('/.well-known/void', '/catalog', '/ontology')
+    >>> described_at("dataset/x/y") is None
+    True
+    """
+    parts = path.split("/")
+    if not _plain(parts):
+        return None
+    if path in DESCRIBED_AT:
+        return DESCRIBED_AT[path]
+    if parts[0] == "dataset" and len(parts) == 2:
+        return "/catalog"
+    if parts[0] == "ontology" and len(parts) == 2:
+        return "/ontology"
     return None
 
 
@@ -113,7 +139,7 @@ def page_path(iri: str, base: str = BASE) -> str | None:
         return None
     path, hash_, fragment = iri[len(base) :].partition("#")
     anchor = f"#{fragment}" if hash_ else ""
-    if path == "ontology" or path.startswith("graph/"):
+    if path in ("ontology", "shapes") or path.startswith("graph/"):
         return f"/{path}{anchor}"
     document = document_path(path)
     return f"/{document}{anchor}" if document else None

@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, redirect, render_template, request
 from bd4m_kg.describe import Description, describe
 from bd4m_kg.documents import about_document, document_etag, last_modified, serialize_document
 from bd4m_kg.formats import RDF_FORMATS
-from bd4m_kg.iris import Document, document_of, document_path, page_path, split_extension
+from bd4m_kg.iris import Document, described_at, document_of, document_path, page_path, split_extension
 from bd4m_kg.negotiation import DOCUMENT_OFFERS, Offer
 from bd4m_kg.record_view import record_page
 from bd4m_kg.server.errors import ApiError
@@ -48,10 +48,26 @@ def thing(rest: str, top: str = "id") -> Response:
     return response
 
 
+@linked_data.get("/dataset")
+@linked_data.get("/dataset/<name>")
+@linked_data.get("/sparql-service")
+@linked_data.get("/ontology/<version>")
+def described_elsewhere(**_: str) -> Response:
+    """The dataset, its distributions, the SPARQL service, an ontology version: 303 to their description."""
+    target = described_at(request.path.strip("/"))
+    if target is None:
+        raise ApiError(404, f"nothing is known as {request.path}; the home page links to every record")
+    response = redirect(target, code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 @linked_data.get("/doc/<path:rest>")
 @linked_data.get("/graph/<path:rest>", defaults={"top": "graph"})
 @linked_data.get("/ontology", defaults={"rest": "", "top": "ontology"})
 @linked_data.get("/ontology.<extension>", defaults={"rest": "", "top": "ontology"})
+@linked_data.get("/shapes", defaults={"rest": "", "top": "shapes"})
+@linked_data.get("/shapes.<extension>", defaults={"rest": "", "top": "shapes"})
 def document(rest: str, top: str = "doc", extension: str | None = None) -> Response:
     """A document about one thing, in the format asked for by extension, ``?format=`` or ``Accept``."""
     path, extension = split_extension(f"{top}/{rest}".rstrip("/") + (f".{extension}" if extension else ""))

@@ -15,11 +15,13 @@ from bd4m_kg import history
 from bd4m_kg.changes import ChangeResult
 from bd4m_kg.curation import Conflict, NotConforming
 from bd4m_kg.formats import RDF_FORMATS
+from bd4m_kg.iris import document_of
 from bd4m_kg.namespaces import PREFIXES
 from bd4m_kg.negotiation import GRAPH_OFFERS, HTML_OFFER, Offer
 from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError, payload, store_failure
 from bd4m_kg.server.metrics import PUBLICATIONS
+from bd4m_kg.server.rdf_pages import rdf_answer
 from bd4m_kg.server.response_cache import cacheable
 from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_inbox, get_store
@@ -56,6 +58,22 @@ def show(kind: str, slug: str) -> Response:
         answer = Response(page, content_type="text/html; charset=utf-8")
     answer.headers["Vary"] = "Accept"
     return cacheable(answer)
+
+
+@record_history.get("/version/<int:generation>/<path:rest>")
+def version(generation: int, rest: str) -> Response:
+    """A version IRI of the change feed: the graph's content as that change left it."""
+    store = get_store()
+    found = document_of(f"graph/{rest}", store.base)
+    member = history.member_at(store, found.topic, generation) if found else None
+    if found is None or member is None:
+        raise ApiError(404, f"no change at generation {generation} touched graph/{rest}; see its history")
+    if member.deleted:
+        raise ApiError(410, f"the change of generation {generation} deleted graph/{rest}")
+    about = f"graph/{rest} as the change of generation {generation} ({member.time}) left it."
+    triples = history.member_triples(store, member)
+    title = f"Version {generation} of {rest}"
+    return cacheable(rdf_answer(triples, GRAPH_OFFERS, title, about, PREFIXES))
 
 
 @record_history.post("/curate/records/<kind>/<slug>/rollback")
