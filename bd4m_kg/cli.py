@@ -26,6 +26,7 @@ from bd4m_kg.store import (
     is_remote,
     open_store,
 )
+from bd4m_kg.syntax_errors import SyntaxProblem, engine_problem
 
 STORE_HELP = (
     "Folder of the embedded store, or the URL of an Oxigraph server (oxigraph serve "
@@ -316,13 +317,13 @@ def query(
     except NamedQueryError as error:
         fail(str(error))
     except QueryParseError as error:
-        fail(f"the query is not valid SPARQL: {error}")
+        fail(_syntax_message(error.problem, str(error)))
     with connect(location, state) as store:
         try:
             answer = store.query(request, deadline=timeout)
             body = answer.read()
         except QuerySyntaxError as error:
-            fail(f"the query is not valid SPARQL: {error}")
+            fail(_syntax_message(engine_problem(request.query, str(error)), str(error)))
         except QueryTimeout as error:
             fail(f"{error} (after {timeout:g} s; raise --timeout to allow more)")
         except StoreError as error:
@@ -331,6 +332,14 @@ def query(
         click.echo(render_table(body))
     else:
         sys.stdout.buffer.write(body)
+
+
+def _syntax_message(problem: SyntaxProblem | None, message: str) -> str:
+    """Where a query stops being SPARQL, with its offending line marked when the engine said where."""
+    if problem is None:
+        return f"the query is not valid SPARQL: {message}"
+    excerpt = "\n".join(f"    {line}" for line in problem.excerpt.splitlines())
+    return f"the query is not valid SPARQL: {problem}\n{excerpt}"
 
 
 def _query_request(

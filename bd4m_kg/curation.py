@@ -25,7 +25,7 @@ from bd4m_kg.changes import ChangeResult, apply_change, recover
 from bd4m_kg.formats import RDF_FORMATS, UnknownFormatError, rdf_format_for_media_type, rdf_format_for_path
 from bd4m_kg.inbox import OPEN_STATES, Inbox, Submission, WrongState
 from bd4m_kg.problem_report import Located, as_json, locate_in
-from bd4m_kg.rdf_io import to_rdflib
+from bd4m_kg.rdf_io import located_error, to_rdflib
 from bd4m_kg.staging import Staging, StagingError
 from bd4m_kg.store import QueryRequest, Store, StoreError, WriteInterrupted
 from bd4m_kg.store.state import utc_now
@@ -98,7 +98,7 @@ def read_submission(body: bytes, media_type: str, name: str, base: str) -> Stagi
         staging.rebase()
         staging.place_records()
     except SyntaxError as error:
-        raise SubmissionError(f"{name} is not valid {found.name}: {error}") from error
+        raise SubmissionError(f"{name} is not valid {found.name}: {located_error(error, body)}") from error
     except StagingError as error:
         raise SubmissionError(str(error)) from error
     foreign = [g for g in staging.graphs() if not _submittable(g, base)]

@@ -30,6 +30,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from bd4m_kg.complexity import TooComplex, check_sparql
+from bd4m_kg.syntax_errors import SyntaxProblem, problem_of
 
 FORMS = {
     "SelectQuery": "SELECT",
@@ -50,7 +51,22 @@ NEEDS_PARSING = re.compile(r"service|from|\\u", re.IGNORECASE)
 
 
 class QueryParseError(ValueError):
-    """A query that is not SPARQL 1.1; the message gives the line and column."""
+    """A query that is not SPARQL 1.1; the message gives the line and column.
+
+    ``problem`` is the engine's report, with the offending line, when the engine gave one.
+    """
+
+    def __init__(self, message: str, problem: SyntaxProblem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+    @classmethod
+    def of(cls, text: str, error: ParseException, update: bool = False) -> QueryParseError:
+        """The error for a text rdflib stopped reading: the engine's report when it has one."""
+        problem = problem_of(text, update)
+        return cls(
+            str(problem) if problem else f"line {error.lineno}, column {error.col}: {error.msg}", problem
+        )
 
 
 class QueryRefused(ValueError):
@@ -123,20 +139,11 @@ def inspect_parsed(text: str, allow_service: bool = False) -> InspectedQuery:
     )
 
 
-def explain_syntax_error(text: str) -> str | None:
-    """Where and why rdflib's parser stops reading a query the engine refused (None: it reads it)."""
-    try:
-        _parse(text)
-    except QueryParseError as error:
-        return str(error)
-    return None
-
-
 def _parse(text: str) -> Query:
     try:
         return translateQuery(parseQuery(text))
     except ParseException as error:
-        raise QueryParseError(f"line {error.lineno}, column {error.col}: {error.msg}") from error
+        raise QueryParseError.of(text, error) from error
     except RecursionError as error:
         raise QueryParseError("the query is nested too deeply to be read") from error
     except Exception as error:  # rdflib raises plain exceptions for semantic errors (e.g. unbound GROUP BY)

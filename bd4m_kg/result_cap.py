@@ -19,6 +19,7 @@ bd4m_kg.result_cap.CapReached
 from __future__ import annotations
 
 import io
+import json
 from typing import IO
 
 import pyoxigraph as ox
@@ -81,3 +82,41 @@ def convert(lines: bytes, kind: str, target: ox.QueryResultsFormat | ox.RdfForma
     else:
         results = ox.parse_query_results(io.BytesIO(lines), format=ox.QueryResultsFormat.TSV)
         results.serialize(output, format=target)  # type: ignore[arg-type]
+
+
+LINE_COMMENTS = ("ttl", "nt", "nq", "trig")  # formats where a line starting with # is a comment
+XML_FORMATS = ("xml", "rdf")
+
+
+def cut_notice(cap: int) -> str:
+    """What a cut answer tells its reader."""
+    return (
+        f"This answer was cut at {cap:,} rows (RESULT_CAP): narrow the query, page through it "
+        "with LIMIT and OFFSET, or send a token to receive it whole."
+    )
+
+
+def mark_cut(head: bytes, short: str, cap: int) -> bytes:
+    """The start of a cut answer with the cut said in its body, where the format can carry it.
+
+    SPARQL JSON gets a ``truncated`` member; XML formats and line formats a comment. CSV, TSV and
+    JSON-LD have no place for it: the ``Result-Truncated`` header says it.
+
+    >>> mark_cut(b'{"head":{}}', "json", 5)[:40]
+    b'{"truncated":{"cap":5,"message":"This an'
+    >>> mark_cut(b'<?xml version="1.0"?><sparql/>', "xml", 5)[:40]
+    b'<?xml version="1.0"?><!-- This answer wa'
+    >>> mark_cut(b"a,b", "csv", 5)
+    b'a,b'
+    """
+    notice = cut_notice(cap)
+    if short == "json" and head.startswith(b"{"):
+        member = json.dumps({"cap": cap, "message": notice}, separators=(",", ":"))
+        return b'{"truncated":' + member.encode() + b"," + head[1:]
+    if short in XML_FORMATS:
+        declaration, _, rest = head.partition(b"?>") if head.startswith(b"<?xml") else (b"", b"", head)
+        comment = f"<!-- {notice} -->".encode()
+        return declaration + b"?>" + comment + rest if declaration else comment + head
+    if short in LINE_COMMENTS:
+        return f"# {notice}\n".encode() + head
+    return head

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from bd4m_kg.formats import rdf_format_for_path
 from bd4m_kg.namespaces import BASE
-from bd4m_kg.rdf_io import RDF12_REFUSED
+from bd4m_kg.rdf_io import RDF12_REFUSED, located_error
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple
 RDF12_TRIPLE = """SELECT ?s ?p ?o WHERE {
@@ -92,7 +92,7 @@ class Staging:
         try:
             self.scratch.bulk_load(path=str(path), format=rdf_format, to_graph=target, base_iri=None)
         except SyntaxError as error:
-            raise StagingError(f"{path}: {error}") from error
+            raise StagingError(f"{path}: {located_error(error, path)}") from error
         except OSError as error:
             raise StagingError(f"{path}: cannot read it ({error.strerror or error})") from error
         if _may_hold_rdf12(path):
@@ -104,7 +104,7 @@ class Staging:
         try:
             self.scratch.bulk_load(input=data, format=rdf_format, to_graph=target)
         except SyntaxError as error:
-            raise StagingError(f"{name}: {error}") from error
+            raise StagingError(f"{name}: {located_error(error, data)}") from error
         self.refuse_rdf12(name)
 
     def refuse_rdf12(self, name: str) -> None:

@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from bd4m_kg.formats import rdf_format_for_path
 from bd4m_kg.layout import knowledge_files
-from bd4m_kg.rdf_io import RdfSyntaxError, load_graph, to_rdflib
+from bd4m_kg.rdf_io import RdfSyntaxError, load_graph, located_error, to_rdflib
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def read_shapes(path: Path) -> Graph:
     try:
         quads = list(ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()))
     except SyntaxError as error:
-        raise RdfSyntaxError(f"{path}: {error}") from error
+        raise RdfSyntaxError(f"{path}: {located_error(error, path)}") from error
     return to_rdflib(q.triple for q in quads if not _inactive_unique_lang(q))
 
 

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, render_template, request
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.negotiation import HTML_OFFER, Offer
 from bd4m_kg.problem_report import Located, as_json, locate_in
-from bd4m_kg.rdf_io import RdfSyntaxError
+from bd4m_kg.rdf_io import RdfSyntaxError, located_error
 from bd4m_kg.server.errors import ApiError, store_failure
 from bd4m_kg.server.graph_store import readable, uploads
 from bd4m_kg.server.metrics import VALIDATIONS
@@ -86,7 +86,8 @@ def _validate(text: str, rdf_format: ox.RdfFormat, name: str) -> tuple[Validatio
         triples = [quad.triple for quad in quads]
     except SyntaxError as error:
         VALIDATIONS.labels("unreadable").inc()
-        raise ApiError(400, f"{name} is not valid {rdf_format.name}: {error}") from error
+        message = located_error(error, text.encode())
+        raise ApiError(400, f"{name} is not valid {rdf_format.name}: {message}") from error
     try:
         report = validate_against(get_store(), triples)
     except RdfSyntaxError as error:

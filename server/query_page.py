@@ -65,6 +65,7 @@ def render_query(text: str | None) -> tuple[str, int]:
             context["downloads"] = [(o.short, o.media_type, _url(text, o.short)) for o in offers]
         except ApiError as error:
             context["error"], status = error.message, error.status
+            context["error_excerpt"] = error.details.get("excerpt")
     return render_template("sparql.html", **context), status
 
 

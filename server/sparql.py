@@ -17,10 +17,10 @@ from bd4m_kg.policy import (
     QueryParseError,
     QueryRefused,
     dataset_of,
-    explain_syntax_error,
     inspect_query,
 )
 from bd4m_kg.protocol import ProtocolError, read_query_request
+from bd4m_kg.result_cap import mark_cut
 from bd4m_kg.server.auth import require
 from bd4m_kg.server.errors import ApiError, wants_html
 from bd4m_kg.server.fair_share import Admission, ChargedChunks
@@ -30,6 +30,7 @@ from bd4m_kg.server.rate_limits import client_key
 from bd4m_kg.server.response_cache import cacheable, conditional
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
+from bd4m_kg.syntax_errors import SyntaxProblem, engine_problem
 
 sparql = Blueprint("sparql", __name__)
 READ_AHEAD = 1024 * 1024
@@ -86,6 +87,8 @@ def respond(
     headers = {"Vary": "Accept", "Result-Truncated": "true" if answer.truncated else "false"}
     if answer.kind != "boolean" and cap is not None:
         headers["Result-Cap"] = str(cap)
+    if answer.truncated and cap is not None:
+        head = mark_cut(head, offer.short, cap)
     if finished:
         whole = Response(head, content_type=offer.content_type, headers=headers)
         return cacheable(whole) if fixed else conditional(whole)
@@ -98,8 +101,23 @@ def inspect(text: str) -> InspectedQuery:
     """The policy's verdict on a query, as a 400 when it is refused or unreadable."""
     try:
         return inspect_query(text)
-    except (QueryParseError, QueryRefused) as error:
+    except QueryParseError as error:
+        raise syntax_error("query", text, str(error), error.problem) from error
+    except QueryRefused as error:
         raise ApiError(400, str(error)) from error
+
+
+def syntax_error(what: str, text: str, message: str, problem: SyntaxProblem | None) -> ApiError:
+    """The 400 for a query or update that is not SPARQL: where, what was expected, the line marked."""
+    if problem is None:
+        return ApiError(400, f"the {what} is not valid SPARQL: {message}")
+    return ApiError(
+        400,
+        f"the {what} is not valid SPARQL: {problem}",
+        line=problem.line,
+        column=problem.column,
+        excerpt=problem.excerpt,
+    )
 
 
 def run(query: QueryRequest) -> tuple[Answer, bytes, bool]:
@@ -132,8 +150,9 @@ def _start(query: QueryRequest, admission: Admission) -> tuple[Answer, bytes, bo
             503, f"{error} ({request_deadline():g} s); narrow the query or ask for fewer rows"
         ) from error
     except QuerySyntaxError as error:
-        reason = explain_syntax_error(query.query) or error
-        raise ApiError(400, f"the query is not valid SPARQL: {reason}") from error
+        raise syntax_error(
+            "query", query.query, str(error), engine_problem(query.query, str(error))
+        ) from error
     except StoreError as error:
         raise ApiError(500, f"the store failed: {error}") from error
     observe_query(query.query, time.perf_counter() - started)

@@ -9,6 +9,7 @@ from bd4m_kg.policy import QueryParseError, QueryRefused
 from bd4m_kg.protocol import ProtocolError, read_update_request
 from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError
+from bd4m_kg.server.sparql import syntax_error
 from bd4m_kg.server.store import get_store
 from bd4m_kg.store import QuerySyntaxError, StoreError, UpdateError, WriteInterrupted
 from bd4m_kg.tokens import Token
@@ -28,7 +29,9 @@ def update_endpoint(token: Token) -> Response:
         inspected = inspect_update(operation.update)
     except ProtocolError as error:
         raise ApiError(error.status, str(error)) from error
-    except (QueryParseError, QueryRefused) as error:
+    except QueryParseError as error:
+        raise syntax_error("update", operation.update, str(error), error.problem) from error
+    except QueryRefused as error:
         raise ApiError(400, str(error)) from error
     protocol_dataset = operation.using_graphs is not None or operation.using_named_graphs is not None
     if protocol_dataset and inspected.names_dataset:

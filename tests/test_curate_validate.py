@@ -73,3 +73,14 @@ def test_links_and_names_are_checked_in_the_live_graph_as_for_a_submission(serve
     ]  # flowminder is an organisation in the live graph: no problem
     duplicate = next(p for p in problems if "is also called" in p["message"])
     assert duplicate["severity"] == "Warning" and duplicate["line"] == 11
+
+
+MISSING_DOT = ["# a comment"] * 6 + ["<https://w3id.org/bd4m/id/project/a> a <urn:x>", "", ""]
+
+
+def test_a_missing_dot_is_reported_at_the_line_that_lacks_it(served):
+    lines = [*MISSING_DOT, "<https://w3id.org/bd4m/id/project/b> a <urn:x> ."]
+    assert lines[6].endswith("<urn:x>")  # line 7 lacks its '.'
+    answer = post(served[0], "\n".join(lines).encode(), "text/turtle", "application/json")
+    assert answer.status_code == 400
+    assert "line 7: a '.' is missing at the end of the statement" in answer.json()["error"]

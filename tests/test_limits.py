@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -73,3 +74,18 @@ def test_the_query_page_says_the_answer_was_cut(client):
     html = {"Accept": "text/html"}
     page = client.get(f"/sparql?query={quote(ALL_TRIPLES)}", headers=html).get_data(as_text=True)
     assert "the answer has more rows than this page shows" in page
+
+
+def test_a_cut_answer_says_so_in_its_body_where_the_format_can(client):
+    def body(accept: str, query: str = ALL_TRIPLES) -> bytes:
+        return client.get(f"/sparql?query={quote(query)}", headers={"Accept": accept}).get_data()
+
+    notice = f"This answer was cut at {CAP:,} rows (RESULT_CAP)"
+    assert json.loads(body("application/sparql-results+json"))["truncated"]["cap"] == CAP
+    assert f"<!-- {notice}".encode() in body("application/sparql-results+xml")
+    graph = "CONSTRUCT WHERE { ?s ?p ?o }"
+    for accept in ("text/turtle", "application/n-triples"):
+        assert body(accept, graph).startswith(f"# {notice}".encode())
+    assert f"<!-- {notice}".encode() in body("application/rdf+xml", graph)
+    assert notice.encode() not in body("text/csv")  # CSV and TSV: the Result-Truncated header only
+    assert b"truncated" not in client.get(f"/sparql?query={quote(FEW)}").get_data()

@@ -93,10 +93,33 @@ def test_wrong_method_is_405_with_allow(client):
         assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
 
 
-def test_syntax_error_is_400_with_its_position(client):
+def test_syntax_error_is_400_with_the_engines_position_and_the_line_marked(client):
     broken = "SELECT * WHERE {\n  ?s ?p \n}"
     response = client.get(f"/sparql?query={quote(broken)}")
-    assert "line 2, column 3" in error_of(response, 400)  # where the unfinished triple starts
+    message = error_of(response, 400)
+    assert message.startswith("the query is not valid SPARQL: line 3, column 2: expected")  # the engine's
+    assert response.json["line"] == 3 and response.json["column"] == 2
+    assert response.json["excerpt"] == "}\n ^"
+
+
+@pytest.mark.parametrize(
+    ("query", "line", "column", "excerpt"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o ", 1, 27, "SELECT * WHERE { ?s ?p ?o \n" + " " * 26 + "^"),  # at the end
+        (
+            "SELECT * FROM <urn:g> WHERE {\n ?s ?p }",
+            2,
+            9,
+            " ?s ?p }\n        ^",
+        ),  # the policy parses it first
+    ],
+)
+def test_a_syntax_error_is_short_and_points_at_its_spot(client, query, line, column, excerpt):
+    response = client.post("/sparql", data={"query": query})
+    message = error_of(response, 400)
+    assert f"line {line}, column {column}: expected" in message
+    assert len(message) < 200  # no grammar dump
+    assert response.json["excerpt"] == excerpt
 
 
 def test_a_body_that_is_not_utf8_is_400(client):

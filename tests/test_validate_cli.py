@@ -168,3 +168,13 @@ def test_a_file_of_unknown_format_exits_2_in_one_line(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "Traceback" not in done.stderr
     assert "cannot tell its RDF format" in done.stderr
+
+
+def test_a_missing_dot_is_reported_at_the_line_that_lacks_it(tmp_path):
+    broken = tmp_path / "missing-dot.ttl"
+    lines = ["@prefix ex: <http://example.org/> ."] + ["# a comment"] * 5
+    lines += ["ex:a ex:b ex:c   # line 7, no dot", "", "ex:d ex:e ex:f ."]
+    broken.write_text("\n".join(lines) + "\n")
+    done = run(broken)
+    assert done.returncode == 2
+    assert f"{broken}: line 7: a '.' is missing at the end of the statement" in done.stderr
