@@ -327,4 +327,11 @@ def curator_iri(store: Store, name: str) -> str:
         store.state.put("pseudonym_key", secrets.token_hex(32))
         key = store.state.get("pseudonym_key") or ""
     digest = hmac.new(key.encode(), name.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+    if store.state.get(f"curator:{digest}") is None:
+        store.state.put(f"curator:{digest}", name)  # beside the store, for curators' eyes only
     return f"{store.base}id/curator/{digest}"
+
+
+def curator_name(store: Store, iri: str) -> str | None:
+    """The name behind a curator's pseudonymous IRI (None when unknown); never shown to the public."""
+    return store.state.get(f"curator:{iri.rsplit('/', 1)[-1]}")

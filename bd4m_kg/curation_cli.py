@@ -50,7 +50,7 @@ def submit(
         fail(str(error))
     body = file.read_bytes()
     if server:
-        answer = _post(f"{server.rstrip('/')}/curate/submissions", body, media_type, token)
+        answer = _post(f"{server.rstrip('/')}/curate/submissions", body, media_type, token, file.name)
     else:
         from bd4m_kg.curation import submit as keep
         from bd4m_kg.inbox import Inbox
@@ -65,7 +65,7 @@ def submit(
     sys.exit(0 if answer["state"] == "valid" else 1)
 
 
-def _post(url: str, body: bytes, media_type: str, token: str | None) -> dict[str, Any]:
+def _post(url: str, body: bytes, media_type: str, token: str | None, name: str) -> dict[str, Any]:
     """POST a submission to a server; its JSON answer (or exit 2 with the server's message)."""
     if not token:
         fail("--server needs your submitter token: --token or $BD4M_TOKEN")
@@ -75,6 +75,7 @@ def _post(url: str, body: bytes, media_type: str, token: str | None) -> dict[str
         method="POST",
         headers={
             "Content-Type": media_type,
+            "Content-Disposition": f'attachment; filename="{_quoted(name)}"',
             "Authorization": f"Bearer {token}",
             "Accept": "application/json",
         },
@@ -90,6 +91,11 @@ def _post(url: str, body: bytes, media_type: str, token: str | None) -> dict[str
     except (urllib.error.URLError, OSError) as error:
         fail(f"cannot reach {url}: {error}")
     raise AssertionError("unreachable")
+
+
+def _quoted(name: str) -> str:
+    """A file name fit for a quoted header parameter (ASCII, no quotes or backslashes)."""
+    return "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
 
 
 def report_text(report: dict[str, Any]) -> str:

@@ -190,6 +190,22 @@ def _summaries(index: _Index, topic: ox.NamedNode) -> list[str]:
     return [v.value for p in SUMMARY_PROPERTIES for v in index.values(topic, p)]
 
 
+OWL = "http://www.w3.org/2002/07/owl#"
+TERM_KINDS = {  # what a term of an ontology is, in words
+    f"{OWL}Class": "class",
+    f"{OWL}ObjectProperty": "object property (links to a thing)",
+    f"{OWL}DatatypeProperty": "data property (a value)",
+    f"{OWL}AnnotationProperty": "annotation property (text for people)",
+    f"{OWL}FunctionalProperty": "functional (at most one value)",
+    f"{OWL}TransitiveProperty": "transitive",
+    f"{OWL}SymmetricProperty": "symmetric",
+    f"{RDF}Property": "property",
+    "http://www.w3.org/2000/01/rdf-schema#Class": "class",
+    "http://www.w3.org/ns/shacl#NodeShape": "node shape",
+    "http://www.w3.org/ns/shacl#PropertyShape": "property shape",
+}
+
+
 def _defined_here(index: _Index, topic: ox.NamedNode, owned: set) -> list[Table]:
     """Terms ``topic#…`` the record defines without linking to them (an ontology's classes and properties)."""
     terms = [s for s in index.out if isinstance(s, ox.NamedNode) and _part_of(s, topic) and s not in owned]
@@ -197,7 +213,9 @@ def _defined_here(index: _Index, topic: ox.NamedNode, owned: set) -> list[Table]
         return []
     table = Table("Defined here", ["Term", "Kind", "Definition"])
     for term in sorted(terms, key=lambda t: (index.types(t), t.value)):
-        kinds = [index.link(ox.NamedNode(t)) for t in index.types(term)]
+        kinds = [
+            Link(TERM_KINDS[t]) if t in TERM_KINDS else index.link(ox.NamedNode(t)) for t in index.types(term)
+        ]
         texts = _summaries(index, term) + _comments(index, term)
         definition = [Link(" ".join(paragraphs(texts[0])))] if texts else []
         table.rows.append((term.value.rsplit("#", 1)[-1], [[Link(index.label(term))], kinds, definition]))
@@ -221,12 +239,25 @@ def _part_of(node: object, topic: ox.NamedNode) -> bool:
 
 
 def _value(index: _Index, term: object) -> Link:
-    """A fact's value; a period of time reads as its start and end."""
+    """A fact's value; a period of time reads as its start and end (a missing one is not guessed)."""
     start = index.values(term, f"{DCAT}startDate")
     end = index.values(term, f"{DCAT}endDate")
-    if start or end:
-        return Link(f"{start[0].value if start else '…'} to {end[0].value if end else 'ongoing'}")
-    return index.link(term)
+    return (
+        Link(period_text(start[0].value if start else None, end[0].value if end else None))
+        if start or end
+        else index.link(term)
+    )
+
+
+def period_text(start: str | None, end: str | None) -> str:
+    """A period as a reader sees it; the sources' silence about an end is not called "ongoing".
+
+    >>> period_text("2017-05", "2019"), period_text("2017-05", None), period_text(None, "2019")
+    ('2017-05 to 2019', 'from 2017-05 (no end date given)', 'until 2019')
+    """
+    if start and end:
+        return f"{start} to {end}"
+    return f"from {start} (no end date given)" if start else f"until {end}"
 
 
 def _parts(index: _Index, topic: ox.NamedNode, owned: set) -> list[Table]:

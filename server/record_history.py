@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, jsonify, render_template
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
 from bd4m_kg import history
 from bd4m_kg.changes import ChangeResult
-from bd4m_kg.curation import Conflict, NotConforming
+from bd4m_kg.curation import Conflict, NotConforming, curator_name
 from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.iris import document_of
 from bd4m_kg.namespaces import PREFIXES
 from bd4m_kg.negotiation import GRAPH_OFFERS, HTML_OFFER, Offer
-from bd4m_kg.server.auth import needs
+from bd4m_kg.server.auth import needs, require
 from bd4m_kg.server.errors import ApiError, payload, store_failure
 from bd4m_kg.server.metrics import PUBLICATIONS
 from bd4m_kg.server.rdf_pages import rdf_answer
@@ -26,7 +26,7 @@ from bd4m_kg.server.response_cache import cacheable
 from bd4m_kg.server.sparql import negotiate_offer
 from bd4m_kg.server.store import get_inbox, get_store
 from bd4m_kg.staging import record_graph
-from bd4m_kg.store import StoreError
+from bd4m_kg.store import Store, StoreError
 from bd4m_kg.tokens import Token
 
 record_history = Blueprint("record_history", __name__)
@@ -44,7 +44,8 @@ def show(kind: str, slug: str) -> Response:
         raise ApiError(404, f"there is no record {kind}/{slug}")
     offer = negotiate_offer(HISTORY_OFFERS)
     if offer.short == "json":
-        answer = jsonify(ok=True, record=topic, graph=graph, versions=[v.__dict__ for v in versions])
+        shown = [_for_reader(store, v) for v in versions]
+        answer = jsonify(ok=True, record=topic, graph=graph, versions=shown)
     elif offer.short in RDF_FORMATS:
         triples = history.history_triples(store.base, topic, graph, versions)
         body = ox.serialize(triples, format=RDF_FORMATS[offer.short].format, prefixes=PREFIXES)
@@ -58,6 +59,15 @@ def show(kind: str, slug: str) -> Response:
         answer = Response(page, content_type="text/html; charset=utf-8")
     answer.headers["Vary"] = "Accept"
     return cacheable(answer)
+
+
+def _for_reader(store: Store, version: history.Version) -> dict[str, object]:
+    """A version as JSON: with a curator token, also the name behind the curator's pseudonym."""
+    shown: dict[str, object] = dict(version.__dict__)
+    if version.curator and "Authorization" in request.headers:
+        require("curator")
+        shown["curator_name"] = curator_name(store, version.curator)
+    return shown
 
 
 @record_history.get("/version/<int:generation>/<path:rest>")

@@ -8,8 +8,11 @@ storage and sends it with each request (no cookies, so no CSRF).
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
+from werkzeug.http import parse_options_header
 
 from bd4m_kg import curation
 from bd4m_kg.curation import Conflict, NotConforming
@@ -63,7 +66,14 @@ def _received() -> tuple[bytes, str, str]:
         if not curation.readable_type(media_type):  # browsers send .ttl as application/octet-stream
             media_type = curation.media_type_of(upload.filename or "") or media_type
         return upload.read(), media_type, upload.filename or "upload"
-    return request.get_data(), request.mimetype, "the request body"
+    return request.get_data(), request.mimetype, _named_file() or "the request body"
+
+
+def _named_file() -> str | None:
+    """The base name of the file a raw body names in ``Content-Disposition`` (``bd4m-kg submit`` sends it)."""
+    _, options = parse_options_header(request.headers.get("Content-Disposition", ""))
+    name = PurePosixPath(str(options.get("filename", "")).replace("\\", "/")).name
+    return name[:200] or None
 
 
 @submissions.get("")

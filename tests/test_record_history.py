@@ -32,6 +32,22 @@ def test_the_history_lists_each_version_with_its_change(own_server, tokens):
     assert older[-1]["generation"] == 1 and older[-1]["removed"] == [] and len(older[-1]["added"]) > 10
 
 
+def test_curators_see_the_curators_name_and_the_public_a_pseudonym(own_server, tokens):
+    url = own_server[0]
+    number = submit(url, tokens["ana"], edited(b"to weigh internal displacement")).json()["id"]
+    call("POST", f"{url}/curate/submissions/{number}/publish", tokens["cleo"]).raise_for_status()
+    public = versions(url)[0]
+    assert "/id/curator/" in public["curator"] and "curator_name" not in public
+    assert "cleo" not in requests.get(f"{url}{HISTORY}", headers={"Accept": "text/html"}, timeout=60).text
+    seen = call("GET", f"{url}{HISTORY}", tokens["cleo"], headers={"Accept": "application/json"}).json()
+    assert seen["versions"][0]["curator"] == public["curator"]
+    assert seen["versions"][0]["curator_name"] == "cleo"
+    assert (
+        call("GET", f"{url}{HISTORY}", tokens["ana"], headers={"Accept": "application/json"}).status_code
+        == 403
+    )
+
+
 def test_a_rollback_publishes_an_old_version_again(own_server, tokens):
     url = own_server[0]
     rollback = f"{url}{RECORDS}/project/afghanistan-violence-internal-displacement/rollback"
@@ -39,6 +55,8 @@ def test_a_rollback_publishes_an_old_version_again(own_server, tokens):
     assert call("POST", rollback, tokens["ana"], json={"generation": 1}).status_code == 403
     assert call("POST", rollback, tokens["cleo"], json={}).status_code == 400
     assert call("POST", rollback, tokens["cleo"], json={"generation": 0}).status_code == 404
+    never = call("POST", rollback, tokens["cleo"], json={"generation": 99})  # past the store's generation
+    assert never.status_code == 404 and "there is no generation 99" in never.json()["error"]
     before = generation(url)
     done = call("POST", rollback, tokens["cleo"], json={"generation": 1})
     assert done.status_code == 200, done.text

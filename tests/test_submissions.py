@@ -221,6 +221,8 @@ def test_a_partner_submits_with_the_command_line_to_the_server(own_server, token
     assert done.returncode == 0 and "is valid" in done.stdout, done.stderr
     number = int(done.stdout.split()[1])
     assert call("GET", f"{url}/curate/submissions/{number}/body", tokens["ben"]).content == edit.read_bytes()
+    listed = call("GET", f"{url}/curate/submissions", tokens["cleo"]).json()["submissions"]
+    assert next(s for s in listed if s["id"] == number)["filename"] == "edit.ttl"  # the file it came from
     refused = subprocess.run(
         command, capture_output=True, text=True, env=_env(BD4M_TOKEN="wrong"), timeout=120
     )

@@ -28,8 +28,24 @@ async function act(action, payload) {
   }
 }
 
+async function showCuratorNames() {
+  const response = await fetch(window.location.pathname, {
+    headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+  });
+  if (!response.ok) return;
+  const data = await response.json();
+  for (const version of data.versions) {
+    const code = document.querySelector(`#generation-${version.generation} code.curator`);
+    if (code && version.curator_name) {
+      code.textContent = version.curator_name;
+      code.title = "the curator's name, shown to curators";
+    }
+  }
+}
+
 if (token) {
   panel.hidden = false;
+  showCuratorNames();
   const versions = document.querySelectorAll("section.version");
   versions.forEach((section, index) => {
     if (index === 0) return; // the live version
