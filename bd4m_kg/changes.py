@@ -114,18 +114,20 @@ def apply_update(
     actor: str,
     using: Sequence[str] | None = None,
     using_named: Sequence[str] | None = None,
+    base_iri: str | None = None,
 ) -> ChangeResult:
     """Run a checked SPARQL Update through the write path: journaled, one transaction, a new generation.
 
     The update also records its generation in the metadata graph, in the same transaction, so a
     writer stopped half-way is resolved by asking the store (an update is not replayed twice).
-    ``using`` / ``using_named`` are the Protocol's using-graph-uri / using-named-graph-uri.
+    ``using`` / ``using_named`` are the Protocol's using-graph-uri / using-named-graph-uri;
+    relative IRIs resolve against ``base_iri`` (the endpoint's URL).
     """
     with store.state.writer_lock():
         recover(store)
         targets = set(store.graph_names()) if update.all_graphs else set(update.targets)
         graphs = dict.fromkeys(sorted(targets | {metadata_graph(store.base)}), "updated")
-        dataset = UpdateDataset(update.names_dataset, tuple(using or ()), tuple(using_named or ()))
+        dataset = UpdateDataset(update.names_dataset, tuple(using or ()), tuple(using_named or ()), base_iri)
         summary = f"SPARQL Update of {describe_targets(targets)}"
         generation = _commit(
             store, actor, summary, graphs, lambda gen: store.run_update(update.text, gen, dataset)

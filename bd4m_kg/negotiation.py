@@ -47,9 +47,25 @@ def _offers(
     table: dict, aliases: dict[str, tuple[str, ...]], names: dict[str, tuple[str, ...]]
 ) -> tuple[Offer, ...]:
     return tuple(
-        Offer(short, f.media_type, (essence(f.media_type), *aliases.get(short, ())), names.get(short, ()))
+        Offer(
+            short,
+            _content_type(f.media_type),
+            (essence(f.media_type), *aliases.get(short, ())),
+            names.get(short, ()),
+        )
         for short, f in table.items()
     )
+
+
+def _content_type(media_type: str) -> str:
+    """The ``Content-Type`` of a format: text types say their charset (always UTF-8).
+
+    >>> _content_type("text/turtle"), _content_type("application/trig")
+    ('text/turtle; charset=utf-8', 'application/trig')
+    """
+    if media_type.startswith("text/") and "charset" not in media_type:
+        return f"{media_type}; charset=utf-8"
+    return media_type
 
 
 RESULT_OFFERS = _offers(

@@ -1,12 +1,17 @@
-"""``/graph-store``: the SPARQL 1.1 Graph Store HTTP Protocol (``?graph=<iri>`` or ``?default``).
+"""The SPARQL 1.1 Graph Store HTTP Protocol, indirect and direct.
 
-GET and HEAD are public, with content negotiation; PUT, POST (also ``multipart/form-data``) and
-DELETE need an admin token and go through the one write path.
+Indirect: ``/graph-store?graph=<iri>`` or ``?default``; a POST naming no graph creates one (201
+and ``Location``). Direct: the request URL is the graph IRI, under ``/graph-store/…`` (any graph)
+and ``/graph/<kind>/<slug>`` (our graphs, whose GET is their linked-data document). GET and HEAD
+are public, with content negotiation; PUT, POST (also ``multipart/form-data``) and DELETE need an
+admin token and go through the one write path. Writing the default graph is refused (400): it is
+the union of the record graphs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import uuid
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +28,7 @@ from bd4m_kg.graph_store import (
     read_graph,
     write_graph,
 )
+from bd4m_kg.iris import document_of
 from bd4m_kg.negotiation import GRAPH_OFFERS
 from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError
@@ -35,22 +41,45 @@ graph_store = Blueprint("graph_store", __name__)
 
 
 def target_graph() -> str | None:
-    """The graph a request addresses: an IRI, or None for ``?default``; a 400 otherwise."""
+    """The graph an indirect request addresses: an IRI, or None for ``?default``; a 400 otherwise.
+
+    An IRI under this server's own ``/graph/`` path is the canonical graph IRI it shows.
+    """
     graph, default = request.args.getlist("graph"), "default" in request.args
     if default == bool(graph) or len(graph) > 1:
         raise ApiError(400, "name exactly one graph: ?graph=<absolute IRI> or ?default")
     if default:
         return None
     try:
-        return ox.NamedNode(graph[0]).value
+        named = ox.NamedNode(graph[0]).value
     except ValueError as error:
         raise ApiError(400, f"?graph= must be an absolute IRI, not {graph[0]!r}") from error
+    return canonical_graph(named)
+
+
+def canonical_graph(iri: str) -> str:
+    """``http://this-server/graph/k/s`` is ``{base}graph/k/s``; any other IRI is itself."""
+    local = f"{request.host_url}graph/"
+    if iri.startswith(local):
+        found = document_of(f"graph/{iri.removeprefix(local)}", get_store().base)
+        if found is not None:
+            return found.topic
+    return iri
 
 
 @graph_store.get("/graph-store")
 def get_graph() -> Response:
     """A graph (or the union, for ``?default``) in the negotiated RDF format; 404 when it does not exist."""
-    graph = target_graph()
+    return _read(target_graph())
+
+
+@graph_store.get("/graph-store/<path:rest>")
+def get_direct(rest: str) -> Response:
+    """Direct identification: the graph whose IRI is this URL."""
+    return _read(request.base_url)
+
+
+def _read(graph: str | None) -> Response:
     offer = negotiate_offer(GRAPH_OFFERS)
     try:
         answer = read_graph(get_store(), graph, offer.short, request_deadline())
@@ -65,8 +94,34 @@ def get_graph() -> Response:
 @graph_store.route("/graph-store", methods=["PUT", "POST"])
 @needs("admin")
 def put_or_post_graph(token: Token) -> tuple[Response, int] | Response:
-    """Replace (PUT) or add to (POST) a named graph: 201 when it is created, 204 otherwise."""
-    graph = target_graph()
+    """Replace (PUT) or add to (POST) a named graph: 201 when it is created, 204 otherwise.
+
+    A POST that names no graph creates one with an IRI of ours: 201 with its ``Location``.
+    """
+    if request.method == "POST" and not request.args.getlist("graph") and "default" not in request.args:
+        graph = f"{get_store().base}graph/posted/{uuid.uuid4().hex}"
+        _write(graph, token)
+        response = Response(status=201)
+        response.headers["Location"] = f"{request.host_url}{graph.removeprefix(get_store().base)}"
+        return response
+    return _write(target_graph(), token)
+
+
+@graph_store.route("/graph-store/<path:rest>", methods=["PUT", "POST"])
+@needs("admin")
+def put_or_post_direct(rest: str, token: Token) -> Response:
+    """Direct identification: replace (PUT) or add to (POST) the graph whose IRI is this URL."""
+    return _write(request.base_url, token)
+
+
+@graph_store.route("/graph/<path:rest>", methods=["PUT", "POST"])
+@needs("admin")
+def put_or_post_ours(rest: str, token: Token) -> Response:
+    """Direct identification of one of our graphs, ``/graph/<kind>/<slug>``."""
+    return _write(_our_graph(rest), token)
+
+
+def _write(graph: str | None, token: Token) -> Response:
     if graph is None:
         raise ApiError(400, DEFAULT_GRAPH_WRITE)
     try:
@@ -86,7 +141,24 @@ def put_or_post_graph(token: Token) -> tuple[Response, int] | Response:
 @needs("admin")
 def delete(token: Token) -> Response:
     """Drop a named graph: 204, or 404 when it does not exist."""
-    graph = target_graph()
+    return _delete(target_graph(), token)
+
+
+@graph_store.delete("/graph-store/<path:rest>")
+@needs("admin")
+def delete_direct(rest: str, token: Token) -> Response:
+    """Direct identification: drop the graph whose IRI is this URL."""
+    return _delete(request.base_url, token)
+
+
+@graph_store.delete("/graph/<path:rest>")
+@needs("admin")
+def delete_ours(rest: str, token: Token) -> Response:
+    """Direct identification of one of our graphs: drop it."""
+    return _delete(_our_graph(rest), token)
+
+
+def _delete(graph: str | None, token: Token) -> Response:
     if graph is None:
         raise ApiError(400, DEFAULT_GRAPH_WRITE)
     try:
@@ -94,6 +166,13 @@ def delete(token: Token) -> Response:
     except GraphNotFound as error:
         raise ApiError(404, str(error)) from error
     return Response(status=204)
+
+
+def _our_graph(rest: str) -> str:
+    found = document_of(f"graph/{rest}", get_store().base)
+    if found is None:
+        raise ApiError(404, f"/graph/{rest} is not a graph IRI of ours: /graph/<kind>/<slug>")
+    return found.topic
 
 
 def uploads() -> list[Upload]:

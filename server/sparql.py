@@ -40,6 +40,8 @@ VOLATILE = re.compile(r"\b(now|rand|uuid|struuid|bnode)\s*\(", re.IGNORECASE)  #
 @sparql.route("/sparql", methods=["GET", "POST"])
 def query_endpoint() -> Response:
     """Answer a query; a GET without one describes the service, and a browser gets the query page."""
+    if request.method == "GET" and "update" in request.args:
+        raise ApiError(400, "this is the query endpoint: send an update with POST to /update, never with GET")
     if request.method == "GET" and wants_html():
         from bd4m_kg.server.query_page import query_page
 
@@ -71,6 +73,7 @@ def answer(
         graph_format=offer.short if inspected.answers_with_graph else "ttl",
         substitutions=substitutions or {},
         cap=cap,
+        base_iri=request.base_url,
         **dataset_of(default_graphs, named_graphs, inspected),
     )
     answer, head, finished = run(query)

@@ -43,6 +43,7 @@ def update_endpoint(token: Token) -> Response:
             f"token:{token.name}",
             operation.using_graphs,
             operation.using_named_graphs,
+            base_iri=request.base_url,
         )
     except (QuerySyntaxError, UpdateError) as error:
         raise ApiError(400, f"the update failed and changed nothing: {error}") from error

@@ -267,7 +267,7 @@ def test_head_answers_the_headers_of_get(client):
 
 def test_get_without_a_query_describes_the_service(client):
     response = client.get("/sparql", headers={"Accept": "text/turtle"})
-    assert response.status_code == 200 and response.content_type == "text/turtle"
+    assert response.status_code == 200 and response.content_type == "text/turtle; charset=utf-8"
     graph = Graph().parse(data=response.get_data(), format="turtle")
     service = URIRef("http://localhost/sparql")
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph

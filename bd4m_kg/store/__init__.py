@@ -62,6 +62,7 @@ class QueryRequest:
     named_graphs: tuple[str, ...] | None = None  # None: all graphs
     substitutions: dict[str, str] = field(default_factory=dict)  # variable -> IRI
     cap: int | None = None  # at most this many rows (or triples), the answer saying when it was cut
+    base_iri: str | None = None  # what relative IRIs in the query resolve against (the endpoint's URL)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class UpdateDataset:
     in_text: bool = False
     using: tuple[str, ...] = ()
     using_named: tuple[str, ...] = ()
+    base_iri: str | None = None  # what relative IRIs in the update resolve against (the endpoint's URL)
 
 
 @dataclass
@@ -176,6 +178,17 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def with_base(text: str, base_iri: str | None) -> str:
+    """A query or update with ``BASE <base_iri>`` before it, for engines told the base in the text.
+
+    On the same line, so the engine's line numbers stay those of the text sent.
+
+    >>> with_base("SELECT * { <s> ?p ?o }", "http://h/sparql")
+    'BASE <http://h/sparql> SELECT * { <s> ?p ?o }'
+    """
+    return text if base_iri is None else f"BASE {ox.NamedNode(base_iri)} {text}"
 
 
 _REMOTE = re.compile(r"^(virtuoso\+)?https?://", re.IGNORECASE)

@@ -114,7 +114,7 @@ class EmbeddedStore(Store):
             update = with_using(update, dataset.using, dataset.using_named)
         self.state.update_journal(generation, {"strategy": "marked-update"})
         try:
-            self.live().update(with_generation(update, self.base, generation))
+            self.live().update(with_generation(update, self.base, generation), base_iri=dataset.base_iri)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from error
         except (RuntimeError, ValueError) as error:

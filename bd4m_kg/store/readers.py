@@ -48,7 +48,7 @@ class _ChunkWriter:
 def _answer(store: ox.Store, request: QueryRequest, connection: Connection) -> None:
     """Run one query and send ``head``, ``data``… and ``end`` messages."""
     union = request.default_graphs is None and request.named_graphs is None
-    options: dict[str, object] = {"use_default_graph_as_union": union}
+    options: dict[str, object] = {"use_default_graph_as_union": union, "base_iri": request.base_iri}
     if request.default_graphs is not None:
         options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
     if request.named_graphs is not None:

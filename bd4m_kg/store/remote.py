@@ -34,6 +34,7 @@ from bd4m_kg.store import (
     UpdateDataset,
     UpdateError,
     WriteInterrupted,
+    with_base,
 )
 from bd4m_kg.store.state import ChangeRecord, StoreState
 from bd4m_kg.store.update_text import generation_check, with_generation, write_update
@@ -170,7 +171,9 @@ class RemoteStore(Store):
             response = self.http.post(
                 f"{self.location}/update",
                 params=params,
-                data=with_generation(update, self.base, generation).encode("utf-8"),
+                data=with_generation(with_base(update, dataset.base_iri), self.base, generation).encode(
+                    "utf-8"
+                ),
                 headers={"Content-Type": "application/sparql-update"},
                 timeout=(CONNECT_TIMEOUT, WRITE_TIMEOUT),
             )
@@ -242,7 +245,7 @@ def _write_error(location: str, error: requests.RequestException) -> StoreError:
 
 def protocol_form(request: QueryRequest) -> list[tuple[str, str]]:
     """The SPARQL Protocol form: query, dataset parameters, and substitutions as a trailing VALUES."""
-    query = request.query
+    query = with_base(request.query, request.base_iri)
     if request.substitutions:
         variables = sorted(request.substitutions)
         values = " ".join(str(ox.NamedNode(request.substitutions[v])) for v in variables)  # escaped IRIs

@@ -39,6 +39,7 @@ from bd4m_kg.store import (
     UpdateDataset,
     UpdateError,
     WriteInterrupted,
+    with_base,
 )
 from bd4m_kg.store.converting import (
     BlankNodeFix,
@@ -334,7 +335,7 @@ class VirtuosoStore(Store):
         )  # type: ignore[dict-item]
         params = {"using-graph-uri": list(dataset.using), "using-named-graph-uri": list(dataset.using_named)}
         try:
-            self._update(with_generation(update, self.base, generation), params)
+            self._update(with_generation(with_base(update, dataset.base_iri), self.base, generation), params)
         except (QuerySyntaxError, UpdateError):
             self._replace(graphs, undo)
             raise
