@@ -28,7 +28,7 @@ from bd4m_kg.graph_store import (
     read_graph,
     write_graph,
 )
-from bd4m_kg.iris import document_of
+from bd4m_kg.iris import document_of, page_path
 from bd4m_kg.negotiation import GRAPH_OFFERS
 from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError
@@ -102,7 +102,7 @@ def put_or_post_graph(token: Token) -> tuple[Response, int] | Response:
         graph = f"{get_store().base}graph/posted/{uuid.uuid4().hex}"
         _write(graph, token)
         response = Response(status=201)
-        response.headers["Location"] = f"{request.host_url}{graph.removeprefix(get_store().base)}"
+        response.headers["Location"] = request.host_url.rstrip("/") + str(page_path(graph, get_store().base))
         return response
     return _write(target_graph(), token)
 
