@@ -76,7 +76,15 @@ def get_graph() -> Response:
 @graph_store.get("/graph-store/<path:rest>")
 def get_direct(rest: str) -> Response:
     """Direct identification: the graph whose IRI is this URL."""
-    return _read(request.base_url)
+    return _read(direct_graph())
+
+
+def direct_graph() -> str:
+    """The graph IRI a direct request names (its URL), or a 404 when the URL is not an IRI."""
+    try:
+        return ox.NamedNode(request.base_url).value
+    except ValueError as error:
+        raise ApiError(404, f"there is no graph {request.path!r}: its URL is not an IRI") from error
 
 
 def _read(graph: str | None) -> Response:
@@ -111,7 +119,7 @@ def put_or_post_graph(token: Token) -> tuple[Response, int] | Response:
 @needs("admin")
 def put_or_post_direct(rest: str, token: Token) -> Response:
     """Direct identification: replace (PUT) or add to (POST) the graph whose IRI is this URL."""
-    return _write(request.base_url, token)
+    return _write(direct_graph(), token)
 
 
 @graph_store.route("/graph/<path:rest>", methods=["PUT", "POST"])
@@ -148,7 +156,7 @@ def delete(token: Token) -> Response:
 @needs("admin")
 def delete_direct(rest: str, token: Token) -> Response:
     """Direct identification: drop the graph whose IRI is this URL."""
-    return _delete(request.base_url, token)
+    return _delete(direct_graph(), token)
 
 
 @graph_store.delete("/graph/<path:rest>")

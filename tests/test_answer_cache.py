@@ -100,7 +100,7 @@ def test_a_change_from_another_process_is_seen_by_the_next_read(server):
         assert loaded.returncode == 0, loaded.stderr
         assert total(count(url)) > total(before)
     else:
-        assert loaded.returncode == 2 and "send the change to it" in loaded.stderr
+        assert loaded.returncode == 2 and "make the change through that server" in loaded.stderr
         assert "Nothing was written" in loaded.stderr
         assert count(url).content == before.content
 

@@ -64,7 +64,8 @@ def test_get_a_record_graph_in_the_negotiated_format(client):
             "International Organization for Migration", lang="en"
         )
     head = client.head(url(IOM_GRAPH), headers={"Accept": "text/turtle"})
-    assert head.status_code == 200 and head.get_data() == b"" and head.content_type == "text/turtle; charset=utf-8"
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.content_type == "text/turtle; charset=utf-8"
 
 
 def test_get_default_is_the_union_and_a_missing_graph_is_404(client):

@@ -500,7 +500,7 @@ def named_graphs(run: Run) -> set[str]:
             "POST",
             "/sparql",
             {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
-            b"SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            b"SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",  # Virtuoso answers DISTINCT slowly
         )
         rows = json.loads(response.content)["results"]["bindings"]
     except (requests.RequestException, ValueError, KeyError):
