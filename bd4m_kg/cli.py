@@ -441,7 +441,7 @@ def serve(
     store. With a remote store, PROCESSES web processes share the port and the state folder.
     """
     from bd4m_kg.server.serving import PortTaken, check_port, run
-    from bd4m_kg.store.holder import StoreHeld, claim
+    from bd4m_kg.store.holder import StoreHeld, claim, holder
 
     if processes > 1 and not is_remote(location):
         fail("--processes above 1 needs a remote store (--store http://…): the embedded store has one writer")
@@ -449,8 +449,11 @@ def serve(
     settings = {"STORE": location, "STATE": state, "READERS": workers, "THREADS": threads}
     held = None
     try:
-        held = None if is_remote(location) else claim(Path(location), url)
-        check_port(host, port)
+        embedded = not is_remote(location)
+        if embedded and (found := holder(Path(location))) is not None:
+            raise StoreHeld(Path(location), found)
+        check_port(host, port)  # before the claim, which makes the store's folder
+        held = claim(Path(location), url) if embedded else None
         build_if_empty(location, state)
         click.echo(f"Serving {location} on {url} with {processes} process(es) (Ctrl-C stops)")
         run(settings, host, port, threads, processes)
