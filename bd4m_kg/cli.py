@@ -76,10 +76,14 @@ def refuse_if_served(folder: Path) -> None:
 
     found = holder(folder)
     if found is not None:
+        through = (
+            f" ({found.url}curate, or its /graph-store with an admin token)"
+            if found.url.startswith("http")
+            else ""
+        )
         fail(
             f"{folder} is served by {found.describe()}, its one writer: make the change through that "
-            f"server ({found.url}curate, or its /graph-store with an admin token), or stop it and run "
-            "this again. Nothing was written."
+            f"server{through}, or stop it and run this again. Nothing was written."
         )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from bd4m_kg.iris import shapes_document, shapes_graphs_prefix
 from bd4m_kg.store import Store
 
 INCOMING = 500
@@ -69,7 +70,7 @@ def describe(store: Store, topic: str, deadline: float | None = None) -> Descrip
     Raises ValueError for a topic that is not an IRI (nothing reaches a query unchecked).
     """
     topic = ox.NamedNode(topic).value
-    if topic == f"{store.base}shapes":
+    if topic == shapes_document(store.base):
         graphs = shapes_graphs(store, deadline)
         return Description(topic, _quads(store, [_graph(g) for g in graphs], deadline), frozenset(graphs))
     own = owned_graph(topic, store.base)
@@ -91,7 +92,7 @@ def shapes_graphs(store: Store, deadline: float | None = None) -> list[str]:
     """The graphs holding the directory's SHACL shapes (``{base}graph/shapes/…``), by their node shapes."""
     query = (
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a <http://www.w3.org/ns/shacl#NodeShape> } "
-        f'FILTER(STRSTARTS(STR(?g), "{store.base}graph/shapes/")) }}'
+        f'FILTER(STRSTARTS(STR(?g), "{shapes_graphs_prefix(store.base)}")) }}'
     )
     return sorted(row["g"].value for row in store.select(query, deadline))
 

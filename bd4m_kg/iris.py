@@ -74,6 +74,25 @@ def document_of(path: str, base: str = BASE) -> Document | None:
     return None
 
 
+def shapes_document(base: str) -> str:
+    """The IRI of the shapes' document (terms ``#Shape``), which holds every ``graph/shapes/…`` graph."""
+    return f"{base}shapes"
+
+
+def shapes_graphs_prefix(base: str) -> str:
+    """What the IRI of every graph of SHACL shapes starts with."""
+    return f"{base}graph/shapes/"
+
+
+def posted_graph(base: str, identifier: str) -> str:
+    """The IRI minted for a graph created by a Graph Store POST that names none.
+
+    >>> posted_graph("https://w3id.org/bd4m/", "ab12")
+    'https://w3id.org/bd4m/graph/posted/ab12'
+    """
+    return f"{base}graph/posted/{identifier}"
+
+
 DESCRIBED_AT = {"dataset": "/.well-known/void", "catalog": "/catalog", "sparql-service": "/sparql"}
 
 

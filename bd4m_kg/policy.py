@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -30,7 +31,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from bd4m_kg.complexity import TooComplex, check_sparql
-from bd4m_kg.syntax_errors import SyntaxProblem, problem_of
+from bd4m_kg.syntax_errors import SyntaxProblem, parser_problem
 
 FORMS = {
     "SelectQuery": "SELECT",
@@ -61,12 +62,10 @@ class QueryParseError(ValueError):
         self.problem = problem
 
     @classmethod
-    def of(cls, text: str, error: ParseException, update: bool = False) -> QueryParseError:
-        """The error for a text rdflib stopped reading: the engine's report when it has one."""
-        problem = problem_of(text, update)
-        return cls(
-            str(problem) if problem else f"line {error.lineno}, column {error.col}: {error.msg}", problem
-        )
+    def of(cls, text: str, error: ParseException) -> QueryParseError:
+        """The error for a text rdflib stopped reading, at the spot it stopped."""
+        problem = parser_problem(text, error.lineno, error.col, error.msg)
+        return cls(str(problem), problem)
 
 
 class QueryRefused(ValueError):
@@ -165,18 +164,31 @@ def node_names(node: object, found: set[str] | None = None) -> set[str]:
 
 
 def dataset_of(
-    default_graphs: tuple[str, ...] | None, named_graphs: tuple[str, ...] | None, query: InspectedQuery
+    default_graphs: tuple[str, ...] | None,
+    named_graphs: tuple[str, ...] | None,
+    query: InspectedQuery,
+    base_iri: str | None = None,
 ) -> dict[str, tuple[str, ...] | None]:
     """The dataset to query.
 
     The request's (``default-graph-uri``/``named-graph-uri``) when it names one, else the query's
-    FROM / FROM NAMED, else None for both (the union of all graphs).
+    FROM / FROM NAMED (relative IRIs resolved against ``base_iri``, the endpoint's URL), else None
+    for both (the union of all graphs).
 
     >>> dataset_of(None, None, InspectedQuery("SELECT", ("urn:g",)))
     {'default_graphs': ('urn:g',), 'named_graphs': ()}
+    >>> dataset_of(None, None, InspectedQuery("SELECT", ("g",)), "http://h/sparql")["default_graphs"]
+    ('http://h/g',)
     """
     if default_graphs is not None or named_graphs is not None:
         return {"default_graphs": default_graphs or (), "named_graphs": named_graphs or ()}
     if query.names_dataset:
-        return {"default_graphs": query.from_graphs, "named_graphs": query.from_named_graphs}
+
+        def resolved(graphs: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(urljoin(base_iri, g) for g in graphs) if base_iri else graphs
+
+        return {
+            "default_graphs": resolved(query.from_graphs),
+            "named_graphs": resolved(query.from_named_graphs),
+        }
     return {"default_graphs": None, "named_graphs": None}

@@ -1,13 +1,11 @@
 """SPARQL syntax errors a person can act on.
 
-Each gives the engine's line and column, a short list of what was expected there, and the
-offending line with a marker under the spot.
-
-pyoxigraph (the engine) says ``error at 4:14: expected one of ABS, AVG, …``; rdflib's parser,
-which the policy uses, often stops at the start of the query (``line 1, column 1: Expected
-SelectQuery``). So a text rdflib cannot read is also given to pyoxigraph on an empty in-memory
-store, unless it could make pyoxigraph open a URL (``SERVICE``, ``LOAD``): its report is the one
-shown.
+Each gives the line and column, a short account of what was expected there, and the offending
+line with a marker under the spot. Most queries reach the engine unparsed, and its report is
+used (``error at 4:14: expected one of ABS, AVG, …``, made short). A query the policy must parse
+first (it names SERVICE or FROM) is reported from rdflib's parser, whose grammar dump is cut to a
+line: the text is never run to find a better report, since running even an empty store evaluates
+what a query states inline.
 """
 
 from __future__ import annotations
@@ -15,10 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 ENGINE_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
-COULD_FETCH = re.compile(r"service|load", re.IGNORECASE)
 SHOWN_EXPECTATIONS = 8
 
 
@@ -47,29 +42,26 @@ def engine_problem(text: str, message: str) -> SyntaxProblem | None:
     found = ENGINE_POSITION.match(message.strip())
     if found is None:
         return None
-    line, column = int(found.group(1)), int(found.group(2))
+    return _problem(text, int(found.group(1)), int(found.group(2)), _shortened(found.group(3).strip()))
+
+
+def _problem(text: str, line: int, column: int, expected: str) -> SyntaxProblem:
+    """The problem at (``line``, ``column``) of ``text``, with that line and a caret under the column."""
     lines = text.splitlines() or [""]
     shown = lines[line - 1] if 0 < line <= len(lines) else ""
-    expected = _shortened(found.group(3).strip())
     if line >= len(lines) and column > len(shown):
         expected += " (the query ended here)"
     return SyntaxProblem(line, column, expected, f"{shown}\n{' ' * max(0, column - 1)}^")
 
 
-def problem_of(text: str, update: bool = False) -> SyntaxProblem | None:
-    """The engine's report on a text rdflib could not read (None: the engine reads it, or may not try)."""
-    if COULD_FETCH.search(text):
-        return None
-    try:
-        if update:
-            ox.Store().update(text)
-        else:
-            ox.Store().query(text)
-    except SyntaxError as error:
-        return engine_problem(text, str(error))
-    except Exception:  # the engine read it, and running it on an empty store failed otherwise
-        return None
-    return None
+def parser_problem(text: str, line: int, column: int, message: str) -> SyntaxProblem:
+    """The problem where rdflib's parser stopped, its long list of alternatives cut to a line.
+
+    >>> print(parser_problem("SELECT * FROM <g> { ?s }", 1, 19, "Expected {SelectQuery | ConstructQuery}"))
+    line 1, column 19: not valid SPARQL from here on
+    """
+    expected = message if len(message) <= 60 and "{" not in message else "not valid SPARQL from here on"
+    return _problem(text, line, column, expected)
 
 
 def _shortened(expected: str) -> str:

@@ -49,7 +49,7 @@ def inspect_update(text: str, allow_load: bool = False) -> InspectedUpdate:
     try:
         operations = translateUpdate(parseUpdate(text)).algebra
     except ParseException as error:
-        raise QueryParseError.of(text, error, update=True) from error
+        raise QueryParseError.of(text, error) from error
     except RecursionError as error:
         raise QueryParseError("the update is nested too deeply to be read") from error
     except Exception as error:  # rdflib raises plain exceptions for semantic errors

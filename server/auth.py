@@ -33,6 +33,13 @@ def require(role: str) -> Token:
     return token
 
 
+def token_if_sent() -> Token | None:
+    """The request's token when it sends one (a 401 when it is unknown or revoked), else None."""
+    if "Authorization" not in request.headers:
+        return None
+    return require("submitter")
+
+
 def needs(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Guard a view: it runs only for a token of ``role`` (or above), which it receives as ``token``.
 

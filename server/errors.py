@@ -41,7 +41,9 @@ def wants_html() -> bool:
     """
     asked = request.args.get("format", "").strip().lower()
     if asked:
-        return asked == "html"
+        from bd4m_kg.negotiation import HTML_OFFER
+
+        return asked in (HTML_OFFER.short, *HTML_OFFER.names, *HTML_OFFER.media_types)
     named = {value for value, quality in request.accept_mimetypes if quality > 0}
     return (
         "text/html" in named

@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from bd4m_kg.server.errors import ApiError
 
 WINDOW = 60.0
+SWEEP_EVERY = 256  # admissions between two sweeps of idle clients: the table stays bounded
 EXTENSION = "bd4m_fair_share"
 
 
@@ -43,6 +44,12 @@ class FairShare:
         self.concurrent, self.budget = concurrent, seconds_per_minute
         self._usage: defaultdict[str, _Usage] = defaultdict(_Usage)
         self._lock = threading.Lock()
+        self._admissions = 0
+
+    @property
+    def clients(self) -> int:
+        """How many clients are remembered (those with a query running or time spent this minute)."""
+        return len(self._usage)
 
     def start(self, client: str) -> float:
         """Admit one query of ``client`` (its start time), or raise a 429 that says when to come back."""
@@ -65,6 +72,9 @@ class FairShare:
                     {"Retry-After": str(self._wait(usage, now))},
                 )
             usage.running += 1
+            self._admissions += 1
+            if self._admissions % SWEEP_EVERY == 0:
+                self._forget_idle(now)
         return now
 
     def finish(self, client: str, started: float) -> None:
@@ -74,8 +84,11 @@ class FairShare:
             usage = self._usage[client]
             usage.running = max(0, usage.running - 1)
             usage.spent.append((now, now - started))
-            if not usage.running and not usage.seconds(now):
-                del self._usage[client]
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop the clients with nothing running and nothing spent in the last minute (under the lock)."""
+        for client in [c for c, u in self._usage.items() if not u.running and not u.seconds(now)]:
+            del self._usage[client]
 
     def _wait(self, usage: _Usage, now: float) -> int:
         """Seconds until enough of the client's spent time leaves the window to fall under the budget."""

@@ -28,7 +28,7 @@ from bd4m_kg.graph_store import (
     read_graph,
     write_graph,
 )
-from bd4m_kg.iris import document_of, page_path
+from bd4m_kg.iris import document_of, page_path, posted_graph
 from bd4m_kg.negotiation import GRAPH_OFFERS
 from bd4m_kg.server.auth import needs
 from bd4m_kg.server.errors import ApiError
@@ -107,7 +107,7 @@ def put_or_post_graph(token: Token) -> tuple[Response, int] | Response:
     A POST that names no graph creates one with an IRI of ours: 201 with its ``Location``.
     """
     if request.method == "POST" and not request.args.getlist("graph") and "default" not in request.args:
-        graph = f"{get_store().base}graph/posted/{uuid.uuid4().hex}"
+        graph = posted_graph(get_store().base, uuid.uuid4().hex)
         _write(graph, token)
         response = Response(status=201)
         response.headers["Location"] = request.host_url.rstrip("/") + str(page_path(graph, get_store().base))

@@ -52,7 +52,8 @@ def render_query(text: str | None) -> tuple[str, int]:
             inspected = inspect(text)
             offers = GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS
             cap = min(PAGE_ROWS, int(current_app.config["RESULT_CAP"]))
-            query = QueryRequest(text, "json", "ttl", cap=cap, **dataset_of(None, None, inspected))
+            dataset = dataset_of(None, None, inspected, request.base_url)
+            query = QueryRequest(text, "json", "ttl", cap=cap, base_iri=request.base_url, **dataset)
             answer, head, finished = run(query)
             answer.close()
             if inspected.answers_with_graph:

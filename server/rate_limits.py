@@ -44,11 +44,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request  # registered before the limiter's own hook, so it runs after it
     def retry_after_only_on_refusals(response: Response) -> Response:
-        """Flask-Limiter sets Retry-After on every answer, and its window over a refusal's own."""
-        if response.status_code not in (429, 503):
-            response.headers.pop("Retry-After", None)
-        elif "retry_after" in g:
+        """Retry-After only on the limiter's 429 and on answers that set their own.
+
+        Flask-Limiter puts its window on every answer, and over an answer's own value.
+        """
+        if "retry_after" in g:
             response.headers["Retry-After"] = g.retry_after
+        elif response.status_code != 429:
+            response.headers.pop("Retry-After", None)
         return response
 
     limiter = Limiter(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template
 
 from bd4m_kg import history
 from bd4m_kg.changes import ChangeResult
@@ -18,7 +18,7 @@ from bd4m_kg.formats import RDF_FORMATS
 from bd4m_kg.iris import document_of
 from bd4m_kg.namespaces import PREFIXES
 from bd4m_kg.negotiation import GRAPH_OFFERS, HTML_OFFER, Offer
-from bd4m_kg.server.auth import needs, require
+from bd4m_kg.server.auth import needs, token_if_sent
 from bd4m_kg.server.errors import ApiError, payload, store_failure
 from bd4m_kg.server.metrics import PUBLICATIONS
 from bd4m_kg.server.rdf_pages import rdf_answer
@@ -62,10 +62,10 @@ def show(kind: str, slug: str) -> Response:
 
 
 def _for_reader(store: Store, version: history.Version) -> dict[str, object]:
-    """A version as JSON: with a curator token, also the name behind the curator's pseudonym."""
+    """A version as JSON: with a curator's token, also the name behind the curator's pseudonym."""
     shown: dict[str, object] = dict(version.__dict__)
-    if version.curator and "Authorization" in request.headers:
-        require("curator")
+    token = token_if_sent()
+    if version.curator and token is not None and token.allows("curator"):
         shown["curator_name"] = curator_name(store, version.curator)
     return shown
 

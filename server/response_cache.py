@@ -121,7 +121,7 @@ class ResponseCache:
             return body
         if "etag" not in names:
             start_response(seen["status"], headers)
-            return self._copy(body, headers, generation, key)
+            return _Closing(self._copy(body, headers, generation, key), body)
         try:
             data = b"".join(body)
         finally:
@@ -151,6 +151,26 @@ class ResponseCache:
             etag = f'"{hashlib.blake2b(data, digest_size=16).hexdigest()}"'
             kept = [*headers, ("Content-Length", str(len(data))), ("ETag", etag)]
             self._put(generation, key, Stored(headers=kept, body=data, etag=etag))
+
+
+class _Closing:
+    """An iterable that closes ``body`` when closed, even before its first chunk was asked for.
+
+    (A generator's ``finally`` does not run when it is closed before it started.)
+    """
+
+    def __init__(self, chunks: Iterator[bytes], body: Iterable[bytes]) -> None:
+        self.chunks, self.body = chunks, body
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks
+
+    def close(self) -> None:
+        """Close the copying generator and the app's body (its query is stopped)."""
+        close = getattr(self.chunks, "close", None)
+        if close is not None:
+            close()
+        _close(self.body)
 
 
 def cacheable(response: Response) -> Response:

@@ -74,7 +74,7 @@ def answer(
         substitutions=substitutions or {},
         cap=cap,
         base_iri=request.base_url,
-        **dataset_of(default_graphs, named_graphs, inspected),
+        **dataset_of(default_graphs, named_graphs, inspected, request.base_url),
     )
     answer, head, finished = run(query)
     return respond(answer, offer, head, finished, cap, fixed=not VOLATILE.search(text))

@@ -47,7 +47,7 @@ def url(tmp_path_factory):
 
 
 def ask(session: requests.Session, url: str, query: str) -> requests.Response:
-    # a fresh nonce each time: answers from the answer cache never reach the fair share
+    # callers vary the text: an answer from the answer cache never reaches the fair share
     return session.get(
         f"{url}/sparql?query={quote(query)}",
         headers={"Accept": "application/sparql-results+json"},
@@ -94,3 +94,19 @@ def test_an_answer_that_is_not_limited_has_no_retry_after(url):
     answer = ask(client("127.0.0.4"), url, SMALL + " # fresh")
     assert answer.status_code == 200
     assert "Retry-After" not in answer.headers
+
+
+def test_an_abandoned_streamed_answer_gives_its_slot_back(url):
+    reader = client("127.0.0.5")
+    big = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 10000"  # megabytes: streamed, not sent whole
+    with reader.get(f"{url}/sparql?query={quote(big)}", stream=True, timeout=DEADLINE * 4) as answer:
+        assert answer.status_code == 200
+        next(answer.iter_content(4096))
+    reader.close()  # the client went away mid-answer
+    again = client("127.0.0.5")
+    for attempt in range(100):  # the server notices the closed connection; then the slot is free
+        after = ask(again, url, f"{SMALL} # after {attempt}")
+        if after.status_code != 429:
+            break
+        time.sleep(0.1)
+    assert after.status_code == 200, after.text

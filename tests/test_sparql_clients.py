@@ -142,3 +142,17 @@ def test_the_dataset_on_both_kinds_of_store(served):
     assert count(url, from_jetson, default_graph_uri=[IOM_GRAPH]) == count(
         url, COUNT_DEFAULT, default_graph_uri=[IOM_GRAPH]
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "column"),
+    [("SELECT * WHERE { ?s ?p ?o ", 27), ("SELECT * WHERE { <relative> ?p ?o } LIMT 3", 43)],
+)
+def test_a_syntax_error_points_at_the_users_own_column_on_every_engine(served, query, column):
+    answer = requests.post(f"{served[0]}/sparql", data={"query": query}, timeout=60)
+    assert answer.status_code == 400
+    if "virtuoso" in served[1][1]:
+        return  # Virtuoso words its errors its own way: no engine position to show
+    body = answer.json()
+    assert (body["line"], body["column"]) == (1, column), body  # not shifted by the BASE sent before it
+    assert body["excerpt"] == f"{query}\n{' ' * (column - 1)}^"

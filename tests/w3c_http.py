@@ -7,10 +7,9 @@ a protocol case expects loaded into named graphs. :func:`run_case` sends one cas
 queries and ``/update`` for updates; the Graph Store ``/gsp`` becomes ``/graph-store``, so a direct
 graph path such as ``/gsp/person/1.ttl`` is ``/graph-store/person/1.ttl``), and gives a :class:`Verdict`.
 
-Two designed behaviours of our server that the manifests do not assume, and that make some cases
-fail on purpose: the default graph of a query is the union of all graphs, and writes to the default
-graph (Graph Store PUT/POST/DELETE ``?default``) are refused with 400, so ``put_get_default`` fails.
-Graphs are addressed only indirectly (``?graph=``), so the direct identification cases fail too.
+Two designed behaviours of our server that the manifests do not assume: the default graph of a
+query is the union of all graphs, and writes to the default graph (Graph Store PUT/POST/DELETE
+``?default``) are refused with 400, so ``put_get_default`` fails on purpose.
 """
 
 from __future__ import annotations

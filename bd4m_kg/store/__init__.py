@@ -191,6 +191,20 @@ def with_base(text: str, base_iri: str | None) -> str:
     return text if base_iri is None else f"BASE {ox.NamedNode(base_iri)} {text}"
 
 
+def without_base(message: str, base_iri: str | None) -> str:
+    """An engine's ``error at 1:N`` about a text sent :func:`with_base`, as a column of the text itself.
+
+    >>> without_base("error at 1:50: expected WHERE", "http://h/sparql")
+    'error at 1:27: expected WHERE'
+    """
+    if base_iri is None:
+        return message
+    shift = len(with_base("", base_iri))
+    return re.sub(
+        r"error at 1:(\d+)", lambda m: f"error at 1:{max(1, int(m.group(1)) - shift)}", message, count=1
+    )
+
+
 _REMOTE = re.compile(r"^(virtuoso\+)?https?://", re.IGNORECASE)
 
 

@@ -35,6 +35,7 @@ from bd4m_kg.store import (
     UpdateError,
     WriteInterrupted,
     with_base,
+    without_base,
 )
 from bd4m_kg.store.state import ChangeRecord, StoreState
 from bd4m_kg.store.update_text import generation_check, with_generation, write_update
@@ -87,7 +88,7 @@ class RemoteStore(Store):
         except requests.RequestException as error:
             raise StoreError(f"cannot reach the SPARQL server at {self.location}: {error}") from error
         if response.status_code == 400:
-            raise QuerySyntaxError(response.text.strip())
+            raise QuerySyntaxError(without_base(response.text.strip(), request.base_iri))
         if response.status_code != 200:
             raise StoreError(
                 f"the SPARQL server answered {response.status_code}: {response.text.strip()[:500]}"
@@ -180,7 +181,7 @@ class RemoteStore(Store):
         except requests.RequestException as error:
             raise _write_error(self.location, error) from error
         if response.status_code == 400:
-            raise QuerySyntaxError(response.text.strip())
+            raise QuerySyntaxError(without_base(response.text.strip(), dataset.base_iri))
         if response.status_code >= 300:
             raise UpdateError(
                 f"the SPARQL server refused the update ({response.status_code}): {response.text[:500]}"
