@@ -84,6 +84,8 @@ WRITES = {
     "record rollback": ["record", "rollback", "project/project-jetson", "--to", "1"],
     "record retire": ["record", "retire", "project/project-jetson", "--reason", "a test"],
     "inbox publish": ["inbox", "publish", "1"],
+    "restore": ["restore", FIXTURES],
+    "optimize": ["optimize"],
 }
 
 
