@@ -68,7 +68,7 @@ def record_history(store: Store, inbox: Inbox, graph: str) -> list[Version]:
     changes = {c.generation: c for c in store.state.changes_of([m.generation for m in members])}
     versions, before = [], canonical([])
     for member in members:
-        triples = canonical(_member_triples(store, member))
+        triples = canonical(member_triples(store, member))
         change = changes.get(member.generation)
         actor = change.actor if change else ""
         versions.append(
@@ -116,20 +116,16 @@ def member_at(store: Store, graph: str, generation: int) -> FeedMember | None:
     return next((m for m in store.state.graph_members(graph) if m.generation == generation), None)
 
 
-def member_triples(store: Store, member: FeedMember) -> list[ox.Triple]:
-    """The content of a version (empty for a deletion)."""
-    return _member_triples(store, member)
-
-
 def version_triples(store: Store, graph: str, generation: int) -> list[ox.Triple] | None:
     """The content of ``graph`` as it was at ``generation``; None if it did not exist then."""
     members = [m for m in store.state.graph_members(graph) if m.generation <= generation]
     if not members or members[-1].deleted:
         return None
-    return _member_triples(store, members[-1])
+    return member_triples(store, members[-1])
 
 
-def _member_triples(store: Store, member: FeedMember) -> list[ox.Triple]:
+def member_triples(store: Store, member: FeedMember) -> list[ox.Triple]:
+    """The content of a version (empty for a deletion)."""
     if member.deleted:
         return []
     if member.content is None:  # still the current version: the store holds it

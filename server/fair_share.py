@@ -46,11 +46,6 @@ class FairShare:
         self._lock = threading.Lock()
         self._admissions = 0
 
-    @property
-    def clients(self) -> int:
-        """How many clients are remembered (those with a query running or time spent this minute)."""
-        return len(self._usage)
-
     def start(self, client: str) -> float:
         """Admit one query of ``client`` (its start time), or raise a 429 that says when to come back."""
         now = time.monotonic()
