@@ -9,11 +9,15 @@ copy shipped inside the package (``bd4m_kg/knowledge/``, what a wheel installs).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bd4m_kg.namespaces import BASE
+import pyoxigraph as ox
+from rdflib import Graph
+
+from bd4m_kg.rdf.namespaces import BASE
+from bd4m_kg.rdf.rdf_io import parse_file, to_rdflib
 
 PACKAGED_KNOWLEDGE = Path(__file__).resolve().parent / "knowledge"
 
@@ -76,3 +80,20 @@ def knowledge_files(root: Path | None = None, parts: tuple[str, ...] = ()) -> It
             graph, part = graph_for(path, root)
             if not parts or part in parts:
                 yield KnowledgeFile(path, graph, part)
+
+
+def load_store(files: Iterable[KnowledgeFile]) -> ox.Store:
+    """An in-memory pyoxigraph store with each knowledge file in its own named graph."""
+    store = ox.Store()
+    for file in files:
+        graph = ox.NamedNode(file.graph)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in parse_file(file.path))
+    return store
+
+
+def load_graph(files: Iterable[KnowledgeFile]) -> Graph:
+    """The union of some knowledge files as one rdflib graph."""
+    triples: list[ox.Triple] = []
+    for file in files:
+        triples.extend(parse_file(file.path))
+    return to_rdflib(triples)

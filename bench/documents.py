@@ -30,9 +30,9 @@ import pyoxigraph as ox
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bd4m_kg.describe import describe
-from bd4m_kg.documents import about_document, serialize_document
-from bd4m_kg.dumps import COMPRESSION
+from bd4m_kg.linked_data.describe import describe
+from bd4m_kg.linked_data.documents import about_document, serialize_document
+from bd4m_kg.publishing.dumps import COMPRESSION
 from bd4m_kg.store import open_store
 from http_load import prepare, start_ours, start_oxigraph, wait
 

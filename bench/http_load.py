@@ -35,7 +35,7 @@ import pyoxigraph as ox
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bd4m_kg.named_queries import load_named_queries
+from bd4m_kg.sparql.named_queries import load_named_queries
 from generate import generate
 
 BIN = Path(sys.executable).parent

@@ -15,7 +15,7 @@ period ends before it starts, so the report has violations and warnings to agree
   is printed below the table); the first call in a store also reads the ontology's superclass
   closure, and it is one of the runs (it is usually the max).
 - reference: pySHACL on the whole store plus the submission, through
-  ``bd4m_kg.validation.validate(data, context=Graph())`` (the store holds the ontology and the
+  ``bd4m_kg.curation.validation.validate(data, context=Graph())`` (the store holds the ontology and the
   vocabularies, so nothing else is added). Only that call is timed; dumping the store and reading it
   into rdflib is the load column.
 
@@ -50,12 +50,12 @@ import pyshacl
 import rdflib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bd4m_kg.building import build_store
-from bd4m_kg.changes import apply_change, stage_files
-from bd4m_kg.rdf_io import to_rdflib
+from bd4m_kg.curation.validation import ValidationReport, project_shapes, validate
+from bd4m_kg.curation.validation_context import live_context, validate_against
+from bd4m_kg.publishing.building import build_store
+from bd4m_kg.publishing.changes import apply_change, stage_files
+from bd4m_kg.rdf.rdf_io import to_rdflib
 from bd4m_kg.store import Store, open_store
-from bd4m_kg.validation import ValidationReport, project_shapes, validate
-from bd4m_kg.validation_context import live_context, validate_against
 from generate import generate
 
 T = TypeVar("T")

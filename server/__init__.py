@@ -20,31 +20,32 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     check_settings(app.config, allowed=flask_keys)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["UPLOAD_LIMIT"])
 
-    from bd4m_kg.server import (
+    from bd4m_kg.server.http import errors, fair_share
+    from bd4m_kg.server.middleware import (
         audit,
-        browse,
         chunked_bodies,
         cors,
+        metrics,
+        proxies,
+        rate_limits,
+        response_cache,
+        security_headers,
+        store,
+    )
+    from bd4m_kg.server.views import (
+        browse,
         curate,
-        errors,
-        fair_share,
         feed,
         graph_store,
         harvest,
         linked_data,
-        metrics,
         openapi,
         pages,
-        proxies,
         queries,
-        rate_limits,
         record_history,
         releases,
-        response_cache,
-        security_headers,
         sparql,
         stats,
-        store,
         submissions,
         update,
     )

@@ -18,12 +18,11 @@ import requests
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from bd4m_kg.building import build_store
-from bd4m_kg.layout import knowledge_files, project_root
-from bd4m_kg.rdf_io import load_graph, load_store
+from bd4m_kg.curation.validation import project_context, project_shapes
+from bd4m_kg.layout import knowledge_files, load_graph, load_store, project_root
+from bd4m_kg.publishing.building import build_store
 from bd4m_kg.store import open_store
 from bd4m_kg.store.virtuoso import private_graphs_sql
-from bd4m_kg.validation import project_context, project_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -382,8 +381,7 @@ def built_store(empty_store):
 
 def _built_size() -> tuple[int, int]:
     """(triples, graphs) of a store built from the checkout: every knowledge file, each in its graph."""
-    from bd4m_kg.layout import knowledge_files
-    from bd4m_kg.rdf_io import load_store
+    from bd4m_kg.layout import knowledge_files, load_store
 
     built = load_store(knowledge_files())
     return len(built), len(list(built.named_graphs()))

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 import requests
 
-from bd4m_kg.server.response_cache import MARK, ResponseCache
+from bd4m_kg.server.middleware.response_cache import MARK, ResponseCache
 from conftest import BD4M_KG, FIXTURES
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -12,7 +12,7 @@ import pytest
 import requests
 from rdflib.compare import isomorphic
 
-from bd4m_kg.rdf_io import to_rdflib
+from bd4m_kg.rdf.rdf_io import to_rdflib
 from conftest import BD4M_KG, OxigraphServer, serving
 from test_submissions import call, edited, submit
 

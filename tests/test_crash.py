@@ -16,8 +16,8 @@ import requests
 from rdflib import Graph
 from rdflib.namespace import VOID
 
-from bd4m_kg.building import build_store, store_stats
-from bd4m_kg.changes import recover
+from bd4m_kg.publishing.building import build_store, store_stats
+from bd4m_kg.publishing.changes import recover
 from bd4m_kg.store import open_store
 from conftest import serving
 from test_cli import COMMAND

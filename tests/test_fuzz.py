@@ -20,7 +20,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bd4m_kg.named_queries import load_named_queries
+from bd4m_kg.sparql.named_queries import load_named_queries
 from conftest import new_token, serving
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3000"))  # inputs per surface; CI runs the default

@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from bd4m_kg.curation.tokens import create_token
 from bd4m_kg.server import create_app
-from bd4m_kg.tokens import create_token
 from conftest import BUILT_TRIPLES, STORE_KINDS, engine
 
 GRAPH = "https://w3id.org/bd4m/graph/organisation/fixture-gsp"

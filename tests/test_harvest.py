@@ -17,8 +17,8 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID
 
-from bd4m_kg.building import build_store
-from bd4m_kg.dumps import current_dumps, dumps_folder
+from bd4m_kg.publishing.building import build_store
+from bd4m_kg.publishing.dumps import current_dumps, dumps_folder
 from bd4m_kg.store import open_store
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")

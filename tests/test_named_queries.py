@@ -11,7 +11,7 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from bd4m_kg.named_queries import NamedQueryError, load_named_queries, run_named_query
+from bd4m_kg.sparql.named_queries import NamedQueryError, load_named_queries, run_named_query
 
 PROJECT = "https://w3id.org/bd4m/id/project/"
 ORGANISATION = "https://w3id.org/bd4m/id/organisation/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from bd4m_kg.namespaces import BD4M, ONTOLOGY_IRI
+from bd4m_kg.rdf.namespaces import BD4M, ONTOLOGY_IRI
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bd4m_kg import policy
-from bd4m_kg.named_queries import load_named_queries
-from bd4m_kg.policy import QueryRefused, inspect_parsed, inspect_query
+from bd4m_kg.sparql import policy
+from bd4m_kg.sparql.named_queries import load_named_queries
+from bd4m_kg.sparql.policy import QueryRefused, inspect_parsed, inspect_query
 
 READABLE = [
     "SELECT * WHERE { ?s ?p ?o }",

@@ -10,9 +10,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from bd4m_kg.formats import RDF_FORMATS
-from bd4m_kg.named_queries import load_named_queries
+from bd4m_kg.rdf.formats import RDF_FORMATS
 from bd4m_kg.server import create_app
+from bd4m_kg.sparql.named_queries import load_named_queries
 from conftest import chromium_page, screenshot
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

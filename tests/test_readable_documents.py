@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from bd4m_kg.formats import RDF_FORMATS
+from bd4m_kg.rdf.formats import RDF_FORMATS
 from conftest import chromium_page, screenshot
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"

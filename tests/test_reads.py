@@ -31,7 +31,7 @@ def test_a_runaway_query_is_stopped_and_the_next_is_answered(built_store):
 
 
 def test_readers_see_the_snapshot_of_the_latest_generation(built_store):
-    from bd4m_kg.changes import apply_change
+    from bd4m_kg.publishing.changes import apply_change
 
     assert projects(built_store) == 56
     with built_store.staging() as staging:
@@ -46,7 +46,7 @@ def test_readers_see_the_snapshot_of_the_latest_generation(built_store):
 
 
 def test_a_deadline_also_bounds_waiting_for_a_busy_pool(tmp_path):
-    from bd4m_kg.building import build_store
+    from bd4m_kg.publishing.building import build_store
     from bd4m_kg.store import open_store
 
     with open_store(tmp_path / "store", readers=1) as store:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from bd4m_kg.checks.ontology import check_consistency, reasoner_input
 from bd4m_kg.layout import knowledge_files
-from bd4m_kg.ontology_check import check_consistency, reasoner_input
-from bd4m_kg.rdf_io import parse_file
+from bd4m_kg.rdf.rdf_io import parse_file
 from conftest import FIXTURES, require_java
 
 

@@ -9,7 +9,7 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from bd4m_kg.layout import knowledge_files, project_root
-from bd4m_kg.namespaces import BD4M, ID, VOCAB
+from bd4m_kg.rdf.namespaces import BD4M, ID, VOCAB
 
 DATA_FILES = [f for f in knowledge_files(parts=("data",))]
 

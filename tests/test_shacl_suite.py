@@ -14,8 +14,8 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from bd4m_kg.rdf_io import read_rdf
-from bd4m_kg.validation import ShapesError, read_shapes, validate_with
+from bd4m_kg.curation.validation import ShapesError, read_shapes, validate_with
+from bd4m_kg.rdf.rdf_io import read_rdf
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "testsuites" / "shacl-core" / "core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -7,7 +7,7 @@ import pytest
 from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
-from bd4m_kg.validation import validate
+from bd4m_kg.curation.validation import validate
 from conftest import FIXTURES
 
 SHAPE_FIXTURES = FIXTURES / "shapes"

@@ -8,13 +8,13 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from bd4m_kg.building import build_store, store_stats
-from bd4m_kg.changes import ChangeError, apply_change, apply_update, stage_files
-from bd4m_kg.namespaces import BASE
-from bd4m_kg.staging import StagingError
+from bd4m_kg.publishing.building import build_store, store_stats
+from bd4m_kg.publishing.changes import ChangeError, apply_change, stage_files
+from bd4m_kg.rdf.namespaces import BASE
+from bd4m_kg.sparql.updates import apply_update, inspect_update
 from bd4m_kg.store import QueryRequest, QuerySyntaxError, StoreError, UpdateError, open_store
+from bd4m_kg.store.staging import StagingError
 from bd4m_kg.store.virtuoso import VirtuosoStore
-from bd4m_kg.updates import inspect_update
 from conftest import FIXTURES, same_graphs
 
 LOAD = FIXTURES / "load"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bd4m_kg.curation.tokens import TokenError, authenticate, create_token, list_tokens, revoke_token
 from bd4m_kg.store.state import StoreState
-from bd4m_kg.tokens import TokenError, authenticate, create_token, list_tokens, revoke_token
 from test_cli import run
 
 

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bd4m_kg.changes import recover
+from bd4m_kg.curation.tokens import create_token, revoke_token
+from bd4m_kg.publishing.changes import recover
 from bd4m_kg.server import create_app
+from bd4m_kg.sparql.updates import inspect_update
 from bd4m_kg.store import QueryRequest, UpdateDataset
 from bd4m_kg.store.embedded import EmbeddedStore
 from bd4m_kg.store.virtuoso import VirtuosoStore
-from bd4m_kg.tokens import create_token, revoke_token
-from bd4m_kg.updates import inspect_update
 from conftest import STORE_KINDS, engine, same_graphs
 
 GRAPH = "https://w3id.org/bd4m/graph/organisation/fixture-update"

@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from bd4m_kg.namespaces import BASE
+from bd4m_kg.rdf.namespaces import BASE
 from bd4m_kg.store import StoreError, open_store
 from conftest import BD4M_KG, VirtuosoServer, same_graphs, serving
 

@@ -8,7 +8,7 @@ import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import SKOS
 
-from bd4m_kg.namespaces import COUNTRY, REGION, VOCAB
+from bd4m_kg.rdf.namespaces import COUNTRY, REGION, VOCAB
 
 SCHEMES = [
     "role",

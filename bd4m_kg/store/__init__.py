@@ -3,7 +3,8 @@
 ``open_store("var/store")`` opens (or creates) an embedded store; ``open_store("http://host:7878")``
 talks to an Oxigraph server started with ``--union-default-graph``;
 ``open_store("virtuoso+http://USER:PASSWORD@host:8890")`` to Virtuoso 7. Both answer queries as a
-stream of bytes in a standard format and take writes only through :func:`bd4m_kg.changes.apply_change`.
+stream of bytes in a standard format and take writes only through
+:func:`bd4m_kg.publishing.changes.apply_change`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from bd4m_kg.namespaces import BASE
-from bd4m_kg.staging import Staging
+from bd4m_kg.rdf.namespaces import BASE
+from bd4m_kg.store.staging import Staging
 from bd4m_kg.store.state import ChangeRecord, StoreState
 
 

@@ -19,7 +19,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from bd4m_kg.result_cap import CapReached, convert, line_cap
+from bd4m_kg.store.result_cap import CapReached, convert, line_cap
 
 CHUNK_SIZE = 64 * 1024
 ENGINE_BLANK_NODE = b'"bnode", "value": "nodeID://'

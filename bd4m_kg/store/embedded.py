@@ -21,7 +21,6 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from bd4m_kg.staging import Staging
 from bd4m_kg.store import (
     Answer,
     QueryRequest,
@@ -32,9 +31,9 @@ from bd4m_kg.store import (
     UpdateError,
 )
 from bd4m_kg.store.readers import ReaderPool
+from bd4m_kg.store.staging import Staging
 from bd4m_kg.store.state import ChangeRecord, StoreState
-from bd4m_kg.store.update_text import generation_check, with_generation, write_update
-from bd4m_kg.updates import with_using
+from bd4m_kg.store.update_text import generation_check, with_generation, with_using, write_update
 
 KEEP_SNAPSHOTS = 3
 DISK_STAGING_BYTES = 16 * 1024 * 1024  # input this big is staged on disk, ready to be swapped in

@@ -18,9 +18,9 @@ from multiprocessing.process import BaseProcess
 
 import pyoxigraph as ox
 
-from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
-from bd4m_kg.result_cap import CapReached, convert, line_cap, line_format
+from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
+from bd4m_kg.store.result_cap import CapReached, convert, line_cap, line_format
 
 CHUNK_SIZE = 64 * 1024
 _CONTEXT = multiprocessing.get_context("spawn")

@@ -20,10 +20,8 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import requests
 
-from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat
-from bd4m_kg.policy import inspect_query
-from bd4m_kg.result_cap import CapReached, convert, line_cap
-from bd4m_kg.staging import Staging
+from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat
+from bd4m_kg.rdf.query_form import query_form
 from bd4m_kg.store import (
     Answer,
     QueryRequest,
@@ -37,6 +35,8 @@ from bd4m_kg.store import (
     with_base,
     without_base,
 )
+from bd4m_kg.store.result_cap import CapReached, convert, line_cap
+from bd4m_kg.store.staging import Staging
 from bd4m_kg.store.state import ChangeRecord, StoreState
 from bd4m_kg.store.update_text import generation_check, with_generation, write_update
 
@@ -264,7 +264,7 @@ def _kind(query: str, media_type: str) -> str:
     """Which kind of answer a response holds: a graph by its media type, else boolean or solutions."""
     if any(f.media_type == media_type.split(";")[0].strip() for f in RDF_FORMATS.values()):
         return "graph"
-    return "boolean" if inspect_query(query, allow_service=True).form == "ASK" else "solutions"
+    return "boolean" if query_form(query) == "ASK" else "solutions"
 
 
 def capped_answer(

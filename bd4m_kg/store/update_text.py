@@ -2,15 +2,18 @@
 
 One request is one transaction on Oxigraph (embedded or server): if any part fails, nothing is
 written. Triples are written graph by graph in N-Triples syntax, which SPARQL accepts as is.
+The Protocol's using-graph-uri parameters become USING clauses in the update's text.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import IO
 
 import pyoxigraph as ox
 
-from bd4m_kg.staging import Staging
+from bd4m_kg.store.staging import Staging
 
 
 def write_update(staging: Staging, drop: frozenset[str], output: IO[bytes]) -> None:
@@ -54,3 +57,39 @@ def generation_check(base: str, generation: int) -> str:
     """An ASK that is true when the store records ``generation`` (see :func:`with_generation`)."""
     dataset, graph = ox.NamedNode(f"{base}dataset"), ox.NamedNode(metadata_graph(base))
     return f"ASK {{ GRAPH {graph} {{ {dataset} <{OWL_VERSION_INFO}> {generation} }} }}"
+
+
+_TOKENS = re.compile(
+    r"""(?P<skip>\#[^\n]*|<[^<>"{}|^`\\\s]*>|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+    r"|(?P<open>\{)|(?P<close>\})|(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+    re.DOTALL,
+)
+
+
+def with_using(text: str, using: Sequence[str], using_named: Sequence[str]) -> str:
+    """Add the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` to every DELETE/INSERT … WHERE.
+
+    The Protocol gives them the meaning of USING / USING NAMED clauses, so they are written in
+    front of each such WHERE (outside strings, IRIs and comments; never DELETE WHERE's).
+
+    >>> with_using("INSERT { GRAPH <urn:g> { ?s ?p ?o } } WHERE { ?s ?p ?o }", ["urn:u"], [])
+    'INSERT { GRAPH <urn:g> { ?s ?p ?o } } USING <urn:u> WHERE { ?s ?p ?o }'
+    """
+    clauses = [f"USING {ox.NamedNode(g)}" for g in using] + [
+        f"USING NAMED {ox.NamedNode(g)}" for g in using_named
+    ]
+    inserts, depth, previous = [], 0, ""
+    for match in _TOKENS.finditer(text):
+        if match.lastgroup == "open":
+            depth += 1
+        elif match.lastgroup == "close":
+            depth -= 1
+        elif match.lastgroup == "word":
+            word = match.group().upper()
+            if word == "WHERE" and depth == 0 and previous == "}":
+                inserts.append(match.start())
+        if match.lastgroup != "skip":
+            previous = "}" if match.lastgroup == "close" else match.group().upper()
+    for position in reversed(inserts):
+        text = f"{text[:position]}{' '.join(clauses)} {text[position:]}"
+    return text

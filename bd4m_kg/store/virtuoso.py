@@ -26,9 +26,8 @@ import pyoxigraph as ox
 import requests
 from requests.auth import HTTPDigestAuth
 
-from bd4m_kg.formats import RDF_FORMATS, RESULT_FORMATS
-from bd4m_kg.policy import inspect_query
-from bd4m_kg.staging import Staging
+from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.rdf.query_form import query_form
 from bd4m_kg.store import (
     Answer,
     QueryRequest,
@@ -58,6 +57,7 @@ from bd4m_kg.store.remote import (
     protocol_form,
     response_chunks,
 )
+from bd4m_kg.store.staging import Staging
 from bd4m_kg.store.state import ChangeRecord, StoreState
 from bd4m_kg.store.update_text import generation_check, with_generation
 
@@ -94,7 +94,7 @@ class VirtuosoStore(Store):
     def query(self, request: QueryRequest, deadline: float | None = None) -> Answer:
         """Ask Virtuoso for JSON results or N-Triples and answer in the format the request names."""
         until = None if deadline is None else time.monotonic() + deadline
-        form = inspect_query(request.query, allow_service=True).form
+        form = query_form(request.query)
         graph_form = form in {"CONSTRUCT", "DESCRIBE"}
         response = self._ask(self._protocol_form(request, form), form, deadline)
         truncated = "X-SPARQL-MaxRows" in response.headers  # Virtuoso's ResultSetMaxRows cut it

@@ -1,0 +1,1 @@
+"""Browsing the directory: search with facets, charts and statistics."""

@@ -1,0 +1,1 @@
+"""Whole-repository checks of the knowledge files: SHACL over data/ and the HermiT reasoner."""

@@ -1,0 +1,262 @@
+"""Descriptions of the service and its data: Service Description, VoID and the DCAT-AP catalogue.
+
+Identifiers (the dataset, its distributions, graphs) are canonical IRIs under the base; where to
+fetch things (endpoint, dump files) are URLs of the server answering, given as ``server``.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from bd4m_kg.linked_data.documents import LICENCE
+from bd4m_kg.publishing.dumps import DumpFile, Manifest
+from bd4m_kg.publishing.releases import Release
+from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.store import Store
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+# W3C format IRIs (https://www.w3.org/ns/formats/) for each short name we serve
+FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "ttl": "Turtle",
+    "nt": "N-Triples",
+    "nq": "N-Quads",
+    "trig": "TriG",
+    "rdf": "RDF_XML",
+    "jsonld": "JSON-LD",
+}
+
+
+def service_description(endpoint: str, triples: int) -> list[ox.Triple]:
+    """The ``sd:Service`` of the endpoint at ``endpoint``, with the size of its default dataset.
+
+    >>> len(service_description("http://127.0.0.1:8080/sparql", 5))
+    19
+    """
+    service, dataset, graph = ox.NamedNode(endpoint), ox.BlankNode("dataset"), ox.BlankNode("default-graph")
+
+    def sd(term: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + term)
+
+    size = ox.Literal(str(triples), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    described = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), graph),
+        ox.Triple(graph, RDF_TYPE, sd("Graph")),
+        ox.Triple(graph, ox.NamedNode(VOID + "triples"), size),
+    ]
+    described += [
+        ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[short]))
+        for short in [*RESULT_FORMATS, *RDF_FORMATS]
+    ]
+    return described
+
+
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+OWL = "http://www.w3.org/2002/07/owl#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SPDX = "http://spdx.org/rdf/terms#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+IANA = "http://www.iana.org/assignments/media-types/"
+TITLE = "BD4M Data Innovation Directory knowledge graph"
+DESCRIPTION = (
+    "Projects that use new data sources to study migration and human mobility, the organisations "
+    "that lead them, hold their data and use their results, and the data collaboratives that connect "
+    "them: the Big Data for Migration Alliance's Data Innovation Directory as linked data, each fact "
+    "with the web page it comes from."
+)
+VOCABULARIES = (
+    "https://w3id.org/bd4m/ontology",
+    "http://www.w3.org/ns/prov#",
+    "http://www.w3.org/ns/org#",
+    "http://www.w3.org/2004/02/skos/core#",
+    "http://purl.org/dc/terms/",
+    "http://www.w3.org/ns/dcat#",
+    "http://xmlns.com/foaf/0.1/",
+)
+EXAMPLES = ("id/organisation/iom", "id/project/cameroon-refugee-mapping", "vocab/theme/health")
+
+
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _number(value: int, datatype: str = "integer") -> ox.Literal:
+    return ox.Literal(str(value), datatype=_iri(XSD + datatype))
+
+
+def _text(value: str) -> ox.Literal:
+    return ox.Literal(value, language="en")
+
+
+PUBLISHER = (
+    "SELECT ?agent ?name WHERE { ?catalog a <http://www.w3.org/ns/dcat#Catalog> ; "
+    "<http://purl.org/dc/terms/publisher> ?agent . "
+    "?agent <http://www.w3.org/2000/01/rdf-schema#label> ?name } ORDER BY ?agent LIMIT 1"
+)
+
+
+def publisher(store: Store) -> tuple[str, str] | None:
+    """The (IRI, name) of the directory's publisher, from its catalogue record; None without one."""
+    rows = store.select(PUBLISHER)
+    return (rows[0]["agent"].value, rows[0]["name"].value) if rows else None
+
+
+def void_description(manifest: Manifest, base: str, server: str) -> list[ox.Triple]:
+    """The VoID description of the dataset at one generation, from the counts its dumps were written with."""
+    dataset = _iri(f"{base}dataset")
+
+    def void(term: str) -> ox.NamedNode:
+        return _iri(VOID + term)
+
+    triples = [
+        ox.Triple(dataset, RDF_TYPE, void("Dataset")),
+        ox.Triple(dataset, _iri(DCTERMS + "title"), _text(TITLE)),
+        ox.Triple(dataset, _iri(DCTERMS + "description"), _text(DESCRIPTION)),
+        ox.Triple(dataset, _iri(DCTERMS + "license"), _iri(LICENCE)),
+        ox.Triple(dataset, void("triples"), _number(manifest.triples)),
+        ox.Triple(dataset, void("entities"), _number(manifest.entities)),
+        ox.Triple(dataset, void("classes"), _number(len(manifest.classes))),
+        ox.Triple(dataset, void("properties"), _number(len(manifest.properties))),
+        ox.Triple(dataset, void("sparqlEndpoint"), _iri(f"{server}sparql")),
+        ox.Triple(dataset, void("uriSpace"), ox.Literal(base)),
+    ]
+    if manifest.time:
+        when = ox.Literal(manifest.time, datatype=_iri(XSD + "dateTime"))
+        triples.append(ox.Triple(dataset, _iri(DCTERMS + "modified"), when))
+    triples += [ox.Triple(dataset, void("dataDump"), _iri(f"{server}dumps/{f.name}")) for f in manifest.files]
+    triples += [ox.Triple(dataset, void("exampleResource"), _iri(base + path)) for path in EXAMPLES]
+    triples += [ox.Triple(dataset, void("vocabulary"), _iri(v)) for v in VOCABULARIES]
+    triples += _partitions(dataset, "classPartition", "class", "entities", manifest.classes)
+    triples += _partitions(dataset, "propertyPartition", "property", "triples", manifest.properties)
+    for graph, count in sorted(manifest.graphs.items()):
+        subset = _iri(graph)
+        triples += [
+            ox.Triple(dataset, void("subset"), subset),
+            ox.Triple(subset, RDF_TYPE, void("Dataset")),
+            ox.Triple(subset, void("triples"), _number(count)),
+            ox.Triple(subset, _iri(SD + "name"), subset),
+        ]
+    return triples
+
+
+def _partitions(
+    dataset: ox.NamedNode, link: str, key: str, measure: str, counts: dict[str, int]
+) -> list[ox.Triple]:
+    triples = []
+    for name, count in sorted(counts.items()):
+        partition = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, _iri(VOID + link), partition),
+            ox.Triple(partition, _iri(VOID + key), _iri(name)),
+            ox.Triple(partition, _iri(VOID + measure), _number(count)),
+        ]
+    return triples
+
+
+def catalogue(manifest: Manifest, base: str, server: str, publisher: tuple[str, str]) -> list[ox.Triple]:
+    """The DCAT-AP 3 catalogue: the dataset, a distribution per dump, the SPARQL endpoint as a service.
+
+    ``publisher`` is the (IRI, name) of the organisation that publishes the directory.
+    """
+    catalog, dataset, service = _iri(f"{base}catalog"), _iri(f"{base}dataset"), _iri(f"{base}sparql-service")
+    agent = _iri(publisher[0])
+
+    def dcat(term: str) -> ox.NamedNode:
+        return _iri(DCAT + term)
+
+    def dc(term: str) -> ox.NamedNode:
+        return _iri(DCTERMS + term)
+
+    triples = [
+        ox.Triple(catalog, RDF_TYPE, dcat("Catalog")),
+        ox.Triple(catalog, dc("title"), _text("BD4M Data Innovation Directory")),
+        ox.Triple(catalog, dc("description"), _text(DESCRIPTION)),
+        ox.Triple(catalog, dc("publisher"), agent),
+        ox.Triple(catalog, dcat("dataset"), dataset),
+        ox.Triple(catalog, dcat("service"), service),
+        ox.Triple(agent, RDF_TYPE, _iri(FOAF + "Agent")),
+        ox.Triple(agent, _iri(FOAF + "name"), _text(publisher[1])),
+        ox.Triple(dataset, RDF_TYPE, dcat("Dataset")),
+        ox.Triple(dataset, dc("title"), _text(TITLE)),
+        ox.Triple(dataset, dc("description"), _text(DESCRIPTION)),
+        ox.Triple(dataset, dc("publisher"), agent),
+        ox.Triple(dataset, dc("license"), _iri(LICENCE)),
+        ox.Triple(service, RDF_TYPE, dcat("DataService")),
+        ox.Triple(service, dc("title"), _text("SPARQL 1.1 endpoint of the BD4M Data Innovation Directory")),
+        ox.Triple(service, dcat("endpointURL"), _iri(f"{server}sparql")),
+        ox.Triple(service, dcat("endpointDescription"), _iri(f"{server}sparql")),
+        ox.Triple(service, dcat("servesDataset"), dataset),
+        ox.Triple(service, dc("license"), _iri(LICENCE)),
+    ]
+    if manifest.time:
+        triples.append(
+            ox.Triple(dataset, dc("modified"), ox.Literal(manifest.time, datatype=_iri(XSD + "dateTime")))
+        )
+    for dump in manifest.files:
+        triples += _distribution(dataset, f"{base}dataset/{dump.name}", f"{server}dumps/{dump.name}", dump)
+    return triples
+
+
+def _distribution(dataset: ox.NamedNode, iri: str, url: str, dump: DumpFile) -> list[ox.Triple]:
+    """A DCAT distribution of ``dataset``: one gzipped dump file, its size and SHA-256."""
+    distribution, checksum = _iri(iri), ox.BlankNode()
+
+    def dcat(term: str) -> ox.NamedNode:
+        return _iri(DCAT + term)
+
+    return [
+        ox.Triple(dataset, dcat("distribution"), distribution),
+        ox.Triple(distribution, RDF_TYPE, dcat("Distribution")),
+        ox.Triple(distribution, _iri(DCTERMS + "title"), _text(f"Whole graph as {dump.name}")),
+        ox.Triple(distribution, dcat("accessURL"), _iri(url)),
+        ox.Triple(distribution, dcat("downloadURL"), _iri(url)),
+        ox.Triple(distribution, dcat("mediaType"), _iri(IANA + dump.media_type)),
+        ox.Triple(distribution, dcat("compressFormat"), _iri(IANA + "application/gzip")),
+        ox.Triple(distribution, dcat("byteSize"), _number(dump.bytes, "nonNegativeInteger")),
+        ox.Triple(distribution, _iri(DCTERMS + "license"), _iri(LICENCE)),
+        ox.Triple(distribution, _iri(SPDX + "checksum"), checksum),
+        ox.Triple(checksum, RDF_TYPE, _iri(SPDX + "Checksum")),
+        ox.Triple(checksum, _iri(SPDX + "algorithm"), _iri(SPDX + "checksumAlgorithm_sha256")),
+        ox.Triple(
+            checksum, _iri(SPDX + "checksumValue"), ox.Literal(dump.sha256, datatype=_iri(XSD + "hexBinary"))
+        ),
+    ]
+
+
+def release_descriptions(releases: list[Release], base: str, server: str) -> list[ox.Triple]:
+    """Each release as a dated version of the dataset, in DCAT and VoID terms, with its frozen dumps."""
+    dataset = _iri(f"{base}dataset")
+    triples = []
+    for release in releases:
+        node = _iri(f"{base}releases/{release.version}")
+        triples += [
+            ox.Triple(dataset, _iri(DCAT + "hasVersion"), node),
+            ox.Triple(node, RDF_TYPE, _iri(DCAT + "Dataset")),
+            ox.Triple(node, RDF_TYPE, _iri(VOID + "Dataset")),
+            ox.Triple(node, _iri(DCTERMS + "isVersionOf"), dataset),
+            ox.Triple(node, _iri(DCAT + "version"), ox.Literal(release.version)),
+            ox.Triple(node, _iri(OWL + "versionInfo"), ox.Literal(release.version)),
+            ox.Triple(node, _iri(DCTERMS + "title"), _text(f"{TITLE}, version {release.version}")),
+            ox.Triple(node, _iri(DCTERMS + "issued"), ox.Literal(release.date, datatype=_iri(XSD + "date"))),
+            ox.Triple(node, _iri(DCTERMS + "license"), _iri(LICENCE)),
+            ox.Triple(node, _iri(VOID + "triples"), _number(release.triples)),
+        ]
+        for dump in release.files:
+            url = f"{server}releases/{release.version}/{dump.name}"
+            triples.append(ox.Triple(node, _iri(VOID + "dataDump"), _iri(url)))
+            triples += _distribution(node, f"{base}releases/{release.version}/{dump.name}", url, dump)
+    return triples

@@ -1,0 +1,1 @@
+"""SPARQL for researchers: the protocol, the query policy, updates, named queries, tables, the Graph Store."""

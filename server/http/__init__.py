@@ -1,0 +1,1 @@
+"""What the views share to speak HTTP: the error table, negotiation, answers, auth, fair share, RDF pages."""

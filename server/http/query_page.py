@@ -1,0 +1,86 @@
+"""The query page: ``/sparql`` in a browser.
+
+Write a query or load a worked example, run it, read the rows, download the answer in any
+format; the page's URL reopens the query. No JavaScript needed.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import current_app, render_template, request, url_for
+
+from bd4m_kg.rdf.iris import page_path
+from bd4m_kg.rdf.namespaces import PREFIXES
+from bd4m_kg.rdf.negotiation import GRAPH_OFFERS, RESULT_OFFERS
+from bd4m_kg.server.http.errors import ApiError
+from bd4m_kg.server.middleware.store import get_store
+from bd4m_kg.sparql.named_queries import load_named_queries
+from bd4m_kg.sparql.policy import dataset_of
+from bd4m_kg.sparql.tables import result_table
+from bd4m_kg.store import QueryRequest
+
+PAGE_ROWS = 1000
+PAGE_GRAPH_BYTES = 256 * 1024
+USED_PREFIXES = ("bd4m", "project", "orgs", "dst", "need", "theme", "role", "country", "rdfs", "skos", "prov")
+STARTER = (
+    "\n".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in USED_PREFIXES)
+    + """
+
+SELECT ?project ?name WHERE {
+  ?project a bd4m:Project ; rdfs:label ?name .
+}
+ORDER BY ?name
+LIMIT 20
+"""
+)
+
+
+def query_page() -> tuple[str, int]:
+    """Render the page, with the answer when the URL carries a query."""
+    return render_query(request.args.get("query"))
+
+
+def render_query(text: str | None) -> tuple[str, int]:
+    """The page with ``text`` in the editor and, unless it is None, its answer below."""
+    from bd4m_kg.server.http.answers import inspect, run
+
+    context: dict[str, object] = {"query": text or STARTER, "examples": _examples(), "ran": text is not None}
+    status = 200
+    if text is not None:
+        try:
+            inspected = inspect(text)
+            offers = GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS
+            cap = min(PAGE_ROWS, int(current_app.config["RESULT_CAP"]))
+            dataset = dataset_of(None, None, inspected, request.base_url)
+            query = QueryRequest(text, "json", "ttl", cap=cap, base_iri=request.base_url, **dataset)
+            answer, head, finished = run(query)
+            answer.close()
+            if inspected.answers_with_graph:
+                context["graph"] = head[:PAGE_GRAPH_BYTES].decode("utf-8", "replace")
+                context["graph_truncated"] = not finished or len(head) > PAGE_GRAPH_BYTES
+            else:
+                context["table"] = result_table(head, PAGE_ROWS) if finished else None
+                context["too_big"] = not finished
+                context["truncated"] = answer.truncated
+            context["downloads"] = [(o.short, o.media_type, _url(text, o.short)) for o in offers]
+        except ApiError as error:
+            context["error"], status = error.message, error.status
+            context["error_excerpt"] = error.details.get("excerpt")
+    return render_template("sparql.html", **context), status
+
+
+def describe_url(iri: str) -> str:
+    """Where a result's IRI leads: our resources to their pages, anything else to itself."""
+    return page_path(iri, get_store().base) or iri
+
+
+def _url(text: str, short: str) -> str:
+    return "/sparql?" + urlencode({"query": text, "format": short})
+
+
+def _examples() -> list[dict[str, str]]:
+    return [
+        {"title": q.title, "description": q.description, "url": url_for("queries.run_query", name=q.name)}
+        for q in load_named_queries().values()
+    ]

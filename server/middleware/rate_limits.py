@@ -1,0 +1,76 @@
+"""Per-client rate limits (Flask-Limiter): queries and curation, 429 with ``Retry-After``.
+
+A client is its token's holder when it sends a valid token, else its address (see
+``TRUSTED_PROXIES``). Query and validation limits spare every token holder; the submission limit
+spares only curators and admins, so a submitter cannot fill the inbox. Counters live in
+``RATE_LIMIT_STORAGE``: memory for one process, Redis or Memcached when several web processes or
+hosts must share them. Answers served from the answer cache never reach the limiter.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from bd4m_kg.curation.tokens import Token, authenticate
+from bd4m_kg.server.middleware.store import get_store
+
+LIMITED = {  # endpoint -> (the setting that limits it, the least role it spares)
+    "sparql.query_endpoint": ("RATE_LIMIT_QUERIES", "submitter"),
+    "queries.run_query": ("RATE_LIMIT_QUERIES", "submitter"),
+    "curate.check": ("RATE_LIMIT_CURATION", "submitter"),
+    "submissions.submit": ("RATE_LIMIT_CURATION", "curator"),
+}
+
+
+def _token() -> Token | None:
+    """The request's valid token, if any (looked up once per request)."""
+    if "rate_limit_token" not in g:
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        valid = scheme.lower() == "bearer" and secret.strip()
+        g.rate_limit_token = authenticate(get_store().state, secret.strip()) if valid else None
+    return g.rate_limit_token
+
+
+def client_key() -> str:
+    """Who the request's client is, for limits: its token's name, else its address."""
+    token = _token()
+    return f"token:{token.name}" if token else get_remote_address()
+
+
+def init_app(app: Flask) -> None:
+    """Limit the endpoints of :data:`LIMITED` per client."""
+
+    @app.after_request  # registered before the limiter's own hook, so it runs after it
+    def retry_after_only_on_refusals(response: Response) -> Response:
+        """Retry-After only on the limiter's 429 and on answers that set their own.
+
+        Flask-Limiter puts its window on every answer, and over an answer's own value.
+        """
+        if "retry_after" in g:
+            response.headers["Retry-After"] = g.retry_after
+        elif response.status_code != 429:
+            response.headers.pop("Retry-After", None)
+        return response
+
+    limiter = Limiter(
+        client_key,
+        app=app,
+        storage_uri=str(app.config["RATE_LIMIT_STORAGE"]),
+        headers_enabled=True,
+        default_limits=[],
+    )
+    for endpoint, (setting, spared) in LIMITED.items():
+        limit = limiter.shared_limit(
+            lambda setting=setting: str(current_app.config[setting]),
+            scope=f"{setting.lower()}-{spared}",
+            exempt_when=lambda spared=spared: bool((token := _token()) and token.allows(spared)),
+            error_message=_message(setting),
+        )
+        app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+
+
+def _message(setting: str) -> str:
+    what = "queries" if setting == "RATE_LIMIT_QUERIES" else "validations and submissions"
+    return f"too many {what} from you; wait for the time in Retry-After, or ask for a token"

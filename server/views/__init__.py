@@ -1,0 +1,1 @@
+"""One module per surface of the site: HTTP in, one core call, HTTP out."""

@@ -1,0 +1,244 @@
+"""``/curate/submissions``: the inbox over HTTP (submit, list, review, preview, publish, reject).
+
+Submitters send records and see their own submissions; curators see all of them, review the diff
+against the live records and a preview of the resulting page, then publish or reject. Tokens
+are sent as ``Authorization: Bearer``; the ``/curate`` page keeps one in the tab's session
+storage and sends it with each request (no cookies, so no CSRF).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
+from werkzeug.http import parse_options_header
+
+from bd4m_kg.curation import submissions as curation
+from bd4m_kg.curation.inbox import STATES, InboxError, NoSuchSubmission, Submission
+from bd4m_kg.curation.submissions import Conflict, NotConforming
+from bd4m_kg.curation.tokens import Token
+from bd4m_kg.curation.validation_context import live_context
+from bd4m_kg.linked_data.describe import Description, describe
+from bd4m_kg.linked_data.record_view import record_page
+from bd4m_kg.server.http.auth import needs
+from bd4m_kg.server.http.errors import ApiError, payload, store_failure
+from bd4m_kg.server.http.uploads import FORM_FORMATS
+from bd4m_kg.server.middleware.metrics import PUBLICATIONS, VALIDATIONS
+from bd4m_kg.server.middleware.store import get_inbox, get_store
+from bd4m_kg.store import StoreError
+from bd4m_kg.store.staging import record_graph
+
+submissions = Blueprint("submissions", __name__, url_prefix="/curate/submissions")
+PAGE = 100  # submissions per listing; "next" links to the older ones
+
+
+@submissions.post("")
+@needs("submitter")
+def submit(token: Token) -> tuple[Response, int]:
+    """Keep a submission exactly as received, then validate it; 201 with its id and report."""
+    body, media_type, filename = _received()
+    number = curation.submit(get_store(), get_inbox(), body, media_type, token.name, filename)
+    submission = get_inbox().get(number)
+    location = url_for("submissions.show", number=number)
+    answer = jsonify(ok=True, **_summary(submission, token), report=submission.report, location=location)
+    answer.headers["Location"] = location
+    if not curation.readable_type(media_type):
+        return answer, 415  # kept all the same: nothing sent is lost
+    VALIDATIONS.labels(
+        {"valid": "conforms", "invalid": "does-not-conform"}.get(submission.state, "not-validated")
+    ).inc()
+    return answer, 201
+
+
+def _received() -> tuple[bytes, str, str]:
+    """The submitted bytes, media type and file name: the form's text, an uploaded file, or the body."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        chosen = FORM_FORMATS.get(request.form.get("format", "ttl"))
+        if chosen is None:
+            raise ApiError(415, f"choose one of the formats {', '.join(FORM_FORMATS)}")
+        return request.form.get("data", "").encode("utf-8"), chosen.media_type, "the pasted text"
+    if request.mimetype == "multipart/form-data":
+        upload = next((f for f in request.files.values() if f.filename), None)
+        if upload is None:
+            raise ApiError(400, "the multipart request has no file")
+        media_type = upload.mimetype or ""
+        if not curation.readable_type(media_type):  # browsers send .ttl as application/octet-stream
+            media_type = curation.media_type_of(upload.filename or "") or media_type
+        return upload.read(), media_type, upload.filename or "upload"
+    return request.get_data(), request.mimetype, _named_file() or "the request body"
+
+
+def _named_file() -> str | None:
+    """The base name of the file a raw body names in ``Content-Disposition`` (``bd4m-kg submit`` sends it)."""
+    _, options = parse_options_header(request.headers.get("Content-Disposition", ""))
+    name = PurePosixPath(str(options.get("filename", "")).replace("\\", "/")).name
+    return name[:200] or None
+
+
+@submissions.get("")
+@needs("submitter")
+def listing(token: Token) -> Response:
+    """Submissions, newest first, 100 a page: a submitter's own, or all for a curator (``?state=``)."""
+    state = request.args.get("state") or None
+    if state is not None and state not in STATES:
+        raise ApiError(400, f"state must be one of {', '.join(STATES)}")
+    own = None if token.allows("curator") else token.name
+    before = request.args.get("before", type=int)
+    found = get_inbox().list(submitter=own, state=state, limit=PAGE, before=before)
+    you = {"name": token.name, "role": token.role}
+    more = (
+        {"next": url_for("submissions.listing", state=state, before=found[-1].id)}
+        if len(found) == PAGE
+        else {}
+    )
+    return jsonify(ok=True, you=you, submissions=[_with_links(s, token) for s in found], **more)
+
+
+def _summary(submission: Submission, token: Token) -> dict[str, object]:
+    """What the token's holder may read of a submission: curators' token names only for curators."""
+    summary = submission.summary()
+    if not token.allows("curator"):
+        summary.pop("decided_by")
+    return summary
+
+
+def _with_links(submission: Submission, token: Token) -> dict[str, object]:
+    return {**_summary(submission, token), "href": url_for("submissions.show", number=submission.id)}
+
+
+@submissions.get("/<int:number>")
+@needs("submitter")
+def show(number: int, token: Token) -> Response:
+    """One submission: its report, and for open ones the diff against the live records and previews."""
+    submission = _visible(number, token)
+    details: dict[str, object] = {**_with_links(submission, token), "report": submission.report}
+    details["reason"] = submission.reason
+    details["body"] = url_for("submissions.body", number=number)
+    if submission.state in ("valid", "invalid") and not (submission.report or {}).get("error"):
+        store = get_store()
+        body = get_inbox().body(number)
+        with curation.read_submission(body, submission.media_type, submission.filename, store.base) as staged:
+            details["diff"] = curation.diff(store, staged)
+        details["changed_since_submitted"] = curation.changed_since(store, submission.based_on or {})
+        details["previews"] = [
+            url_for("submissions.preview", number=number, record=g.removeprefix(f"{store.base}graph/"))
+            for g in (submission.report or {}).get("records", [])
+        ]
+    return jsonify(ok=True, **details)
+
+
+@submissions.get("/<int:number>/body")
+@needs("submitter")
+def body(number: int, token: Token) -> Response:
+    """The submission's bytes exactly as received, with the media type it was sent with."""
+    submission = _visible(number, token)
+    media_type = submission.media_type or "application/octet-stream"
+    answer = Response(get_inbox().body(number), content_type=media_type)
+    answer.headers["Content-Disposition"] = f'attachment; filename="submission-{number}"'
+    answer.headers["X-Content-Type-Options"] = "nosniff"
+    return answer
+
+
+@submissions.get("/<int:number>/preview/<path:record>")
+@needs("submitter")
+def preview(number: int, record: str, token: Token) -> str:
+    """The page a record of the submission would have once published."""
+    submission = _visible(number, token)
+    store = get_store()
+    graph, topic = f"{store.base}graph/{record}", f"{store.base}id/{record}"
+    data = get_inbox().body(number)
+    try:
+        with curation.read_submission(data, submission.media_type, submission.filename, store.base) as staged:
+            if graph not in staged.graphs():
+                raise ApiError(404, f"submission {number} has no record {record}")
+            quads = list(staged.scratch)
+    except curation.SubmissionError as error:
+        raise _unreadable(number, error) from error
+    live = describe(store, topic)
+    triples = [q.triple for q in quads]
+    kept = [q for q in live.quads if q.graph_name.value != graph]
+    own = {
+        t.subject for t in triples
+    }  # the context also gives them inferred types; the page shows what was said
+    labels = [_in_owner_graph(t, store.base) for t in live_context(store, triples) if t.subject not in own]
+    description = Description(topic, [*kept, *quads, *labels], live.graphs | {graph})
+    page = record_page(description, store.base)
+    return render_template("record.html", page=page, alternates=[], preview=number)
+
+
+@submissions.post("/<int:number>/publish")
+@needs("curator")
+def publish(number: int, token: Token) -> Response:
+    """Publish a submission (curator): 200, or 422 with the report, or 409 with what changed."""
+    try:
+        result = curation.publish(get_store(), get_inbox(), number, token.name)
+    except NotConforming as error:
+        PUBLICATIONS.labels("not-conforming").inc()
+        raise ApiError(422, str(error), report=error.assessment.as_dict()) from error
+    except Conflict as error:
+        PUBLICATIONS.labels("conflict").inc()
+        raise ApiError(409, str(error), changed=error.changed, diff=error.diff) from error
+    except InboxError as error:
+        raise _inbox_error(error) from error
+    except curation.SubmissionError as error:
+        raise _unreadable(number, error) from error
+    except (StoreError, TimeoutError) as error:
+        raise store_failure(error) from error
+    PUBLICATIONS.labels("published").inc()
+    base = get_store().base
+    return jsonify(
+        ok=True,
+        id=number,
+        state="published",
+        generation=result.generation,
+        records=[g for g in result.replaced if g != curation.publication_graph(base, number)],
+        provenance=f"{base}id/publication/{number}",
+    )
+
+
+@submissions.post("/<int:number>/reject")
+@needs("curator")
+def reject(number: int, token: Token) -> Response:
+    """Reject a submission (curator) with a reason the submitter reads."""
+    reason = str(payload().get("reason", "")).strip()
+    if not reason:
+        raise ApiError(400, "say why the submission is rejected: send a reason")
+    try:
+        submission = curation.reject(get_inbox(), number, token.name, reason)
+    except InboxError as error:
+        raise _inbox_error(error) from error
+    return jsonify(ok=True, **_with_links(submission, token), reason=submission.reason)
+
+
+def _in_owner_graph(triple: ox.Triple, base: str) -> ox.Quad:
+    owner = record_graph(triple.subject.value, base) if isinstance(triple.subject, ox.NamedNode) else None
+    graph = ox.NamedNode(owner) if owner else ox.DefaultGraph()
+    return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+
+def _visible(number: int, token: Token) -> Submission:
+    """The submission, when the token's holder may see it (its submitter, or a curator)."""
+    try:
+        submission = get_inbox().get(number)
+    except InboxError as error:
+        raise ApiError(404, str(error)) from error
+    if submission.submitter != token.name and not token.allows("curator"):
+        raise ApiError(404, f"there is no submission {number} of {token.name}")
+    return submission
+
+
+def _unreadable(number: int, error: Exception) -> ApiError:
+    """422 for a submission kept as received that cannot be read as records."""
+    return ApiError(
+        422, f"submission {number} cannot be read as records, so there is nothing to show or publish: {error}"
+    )
+
+
+def _inbox_error(error: InboxError) -> ApiError:
+    return ApiError(404 if isinstance(error, NoSuchSubmission) else 409, str(error))
+
+
+def init_app(app: Flask) -> None:
+    """Register /curate/submissions."""
+    app.register_blueprint(submissions)
