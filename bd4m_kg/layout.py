@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from bd4m_kg.rdf.iris import graph_iri, ontology_graph
 from bd4m_kg.rdf.namespaces import BASE
 from bd4m_kg.rdf.rdf_io import parse_file, to_rdflib
 
@@ -62,13 +63,13 @@ def graph_for(path: Path, root: Path) -> tuple[str, str]:
     relative = path.relative_to(root).with_suffix("")
     top, *rest = relative.parts
     if top == "data":
-        return f"{BASE}graph/{'/'.join(rest)}", "data"
+        return graph_iri(BASE, "/".join(rest)), "data"
     if top == "ontology" and rest[:1] == ["vocab"]:
-        return f"{BASE}graph/vocab/{'/'.join(rest[1:])}", "vocab"
+        return graph_iri(BASE, "/".join(["vocab", *rest[1:]])), "vocab"
     if top == "ontology":
-        return f"{BASE}graph/ontology", "ontology"
+        return ontology_graph(BASE), "ontology"
     if top == "shapes":
-        return f"{BASE}graph/shapes/{'/'.join(rest)}", "shapes"
+        return graph_iri(BASE, "/".join(["shapes", *rest])), "shapes"
     raise ValueError(f"{path} is not a knowledge file (expected data/, ontology/ or shapes/)")
 
 

@@ -130,6 +130,22 @@ def context_graph() -> Graph:
 
 
 @pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The app, in-process, over an embedded store built from the checkout: shared by tests that only read."""
+    from bd4m_kg.server import create_app
+
+    app = create_app({"STORE": str(tmp_path_factory.mktemp("app") / "store"), "TESTING": True})
+    yield app
+    app.extensions["bd4m_store"].close()
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client of the shared app."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
 def store():
     """Every knowledge file in its named graph, queried with the union as default graph."""
     return load_store(knowledge_files())

@@ -8,23 +8,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
-import pytest
 
 from bd4m_kg.rdf.formats import RDF_FORMATS
-from bd4m_kg.server import create_app
 from bd4m_kg.sparql.named_queries import load_named_queries
 from conftest import chromium_page, screenshot
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 DIGICEL = "https://w3id.org/bd4m/id/organisation/digicel-haiti"
 HAITI = "https://w3id.org/bd4m/id/project/haiti-earthquake-cholera-mobility"
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    app = create_app({"STORE": str(tmp_path_factory.mktemp("page") / "store"), "TESTING": True})
-    yield app.test_client()
-    app.extensions["bd4m_store"].close()
 
 
 def test_the_page_offers_an_editor_and_every_worked_example(client):

@@ -14,7 +14,6 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import Namespace
 
-from bd4m_kg.server import create_app
 from conftest import BUILT_TRIPLES
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -22,18 +21,6 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 PROJECTS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://w3id.org/bd4m/ontology#Project> }"
 JETSON = "https://w3id.org/bd4m/graph/project/project-jetson"
 IOM = "https://w3id.org/bd4m/id/organisation/iom"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    app = create_app({"STORE": str(tmp_path_factory.mktemp("sparql") / "store"), "TESTING": True})
-    yield app
-    app.extensions["bd4m_store"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def count(response) -> int:

@@ -22,7 +22,7 @@ from bd4m_kg.cli.app import main
 from bd4m_kg.cli.common import audit, connect, fail, store_option
 from bd4m_kg.publishing.changes import ChangeResult
 from bd4m_kg.rdf.formats import UnknownFormatError, rdf_format_for_path
-from bd4m_kg.rdf.iris import SEGMENT
+from bd4m_kg.rdf.iris import SEGMENT, thing_iri
 from bd4m_kg.store import Store
 
 
@@ -236,9 +236,9 @@ def record() -> None:
 
 def _graph_of(store: Store, name: str) -> tuple[str, str]:
     """The IRI and graph of the record KIND/SLUG, or exit 2 saying what a record name looks like."""
-    from bd4m_kg.store.staging import record_graph
+    from bd4m_kg.rdf.iris import record_graph
 
-    topic = f"{store.base}id/{name.strip('/')}"
+    topic = thing_iri(store.base, name.strip("/"))
     graph = record_graph(topic, store.base)
     if graph is None or name.count("/") != 1 or not SEGMENT_PAIR.fullmatch(name.strip("/")):
         fail(f"{name!r} is not a record name: give KIND/SLUG, e.g. project/project-jetson")

@@ -101,7 +101,8 @@ def _query_request(
     output_format: str,
 ) -> QueryRequest:
     from bd4m_kg.sparql.named_queries import NamedQueryError, load_named_queries
-    from bd4m_kg.sparql.policy import dataset_of, inspect_query
+    from bd4m_kg.sparql.policy import inspect_query
+    from bd4m_kg.sparql.query_request import query_request
 
     given = [x for x in (sparql, name, query_file) if x is not None]
     if len(given) != 1:
@@ -117,7 +118,6 @@ def _query_request(
         text, substitutions = queries[name].sparql, queries[name].bindings(bindings)
     elif query_file is not None:
         text = query_file.read()
-    results_format = output_format if output_format in RESULT_FORMATS else "json"
-    graph_format = output_format if output_format in RDF_FORMATS else "ttl"
-    dataset = dataset_of(None, None, inspect_query(text, allow_service=True))
-    return QueryRequest(text, results_format, graph_format, substitutions=substitutions, **dataset)
+    return query_request(
+        inspect_query(text, allow_service=True), text, output_format, substitutions=substitutions
+    )

@@ -25,9 +25,8 @@ from bd4m_kg.curation.submissions import (
     triples_diff,
 )
 from bd4m_kg.publishing.changes import ChangeResult
-from bd4m_kg.publishing.feed import member_iri
+from bd4m_kg.rdf.iris import is_curator, member_iri, record_graph
 from bd4m_kg.store import Store
-from bd4m_kg.store.staging import record_graph
 from bd4m_kg.store.state import FeedMember
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -84,7 +83,7 @@ def record_history(store: Store, inbox: Inbox, graph: str) -> list[Version]:
                 time=member.time,
                 deleted=member.deleted,
                 summary=change.summary if change else "",
-                curator=actor if actor.startswith(f"{store.base}id/curator/") else None,
+                curator=actor if is_curator(actor, store.base) else None,
                 submission=submissions.get(member.generation),
                 **canonical_diff(before, triples),
             )

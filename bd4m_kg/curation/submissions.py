@@ -32,13 +32,13 @@ from bd4m_kg.rdf.formats import (
     rdf_format_for_media_type,
     rdf_format_for_path,
 )
+from bd4m_kg.rdf.iris import RECORD_KINDS, pseudonym_iri, publication_graph, publication_iri, record_path
 from bd4m_kg.rdf.rdf_io import located_error, to_rdflib
 from bd4m_kg.store import QueryRequest, Store, StoreError, WriteInterrupted
 from bd4m_kg.store.staging import Staging, StagingError
 from bd4m_kg.store.state import utc_now
 
 SUBMISSION_BASE = "urn:bd4m:submission"  # relative IRIs of a submission resolve against this
-RECORD_KINDS = ("project", "organisation", "collaborative", "catalogue")
 SUBMISSION_FORMATS = {f.format: f for f in RDF_FORMATS.values() if not f.keeps_graphs}
 RDF_FORMATS_BY_TYPE = {f.media_type: f.extension for f in RDF_FORMATS.values()}
 PROV = "http://www.w3.org/ns/prov#"
@@ -131,8 +131,7 @@ def media_type_of(filename: str) -> str | None:
 
 
 def _submittable(graph: str, base: str) -> bool:
-    kind, _, slug = graph.removeprefix(f"{base}graph/").partition("/")
-    return graph.startswith(f"{base}graph/") and kind in RECORD_KINDS and bool(slug) and "/" not in slug
+    return record_path(graph, base) is not None
 
 
 def assess(store: Store, body: bytes, media_type: str, name: str) -> Assessment:
@@ -294,16 +293,11 @@ def reconcile(store: Store, inbox: Inbox) -> None:
             inbox.move(submission.id, "valid", ("publishing",))
 
 
-def publication_graph(base: str, number: int) -> str:
-    """The graph holding the provenance of submission ``number``'s publication."""
-    return f"{base}graph/publication/{number}"
-
-
 def provenance(store: Store, submission: Submission, curator: str, records: list[str]) -> list[ox.Quad]:
     """PROV-O of publishing ``submission``: activity, curator, time, checksum, record graphs."""
     base = store.base
     graph = ox.NamedNode(publication_graph(base, submission.id))
-    activity = ox.NamedNode(f"{base}id/publication/{submission.id}")
+    activity = ox.NamedNode(publication_iri(base, submission.id))
     used = ox.NamedNode(f"{activity.value}#submission")
     agent = ox.NamedNode(curator_iri(store, curator))
 
@@ -334,7 +328,7 @@ def curator_iri(store: Store, name: str) -> str:
     digest = hmac.new(key.encode(), name.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
     if store.state.get(f"curator:{digest}") is None:
         store.state.put(f"curator:{digest}", name)  # beside the store, for curators' eyes only
-    return f"{store.base}id/curator/{digest}"
+    return pseudonym_iri(store.base, digest)
 
 
 def curator_name(store: Store, iri: str) -> str | None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from bd4m_kg.curation.validation import ValidationReport, validate
+from bd4m_kg.rdf.iris import ontology_graph
 from bd4m_kg.rdf.namespaces import BASE
 from bd4m_kg.rdf.rdf_io import to_rdflib
 from bd4m_kg.store import QueryRequest, Store
@@ -115,7 +116,7 @@ _closures: dict[tuple[str, str, int], dict[str, frozenset[str]]] = {}
 
 def superclasses(store: Store) -> dict[str, frozenset[str]]:
     """Every class of the ontology graph mapped to all its superclasses, read once per ontology version."""
-    graph = f"{store.base}graph/ontology"
+    graph = ontology_graph(store.base)
     version = store.state.graph_versions({graph}).get(graph)
     key = (store.location, graph, version.generation if version else 0)
     if key not in _closures:

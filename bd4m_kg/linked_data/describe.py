@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from bd4m_kg.rdf.iris import shapes_document, shapes_graphs_prefix
+from bd4m_kg.rdf.iris import owned_graph, shapes_document, shapes_graphs_prefix
 from bd4m_kg.store import Store
 
 INCOMING = 500
@@ -41,27 +41,6 @@ class Description:
 
     def __bool__(self) -> bool:
         return bool(self.quads)
-
-
-def owned_graph(topic: str, base: str) -> str | None:
-    """The graph whose whole content a topic's document holds (None: a concept, described by subject).
-
-    >>> owned_graph("https://w3id.org/bd4m/id/project/x", "https://w3id.org/bd4m/")
-    'https://w3id.org/bd4m/graph/project/x'
-    >>> owned_graph("https://w3id.org/bd4m/vocab/theme", "https://w3id.org/bd4m/")
-    'https://w3id.org/bd4m/graph/vocab/theme'
-    >>> owned_graph("https://w3id.org/bd4m/vocab/theme/health", "https://w3id.org/bd4m/") is None
-    True
-    """
-    path = topic[len(base) :] if topic.startswith(base) else ""
-    parts = path.split("/")
-    if path == "ontology" or (parts[0] == "graph" and len(parts) > 1):
-        return f"{base}graph/ontology" if path == "ontology" else topic
-    if parts[0] == "id" and len(parts) == 3:
-        return f"{base}graph/{parts[1]}/{parts[2]}"
-    if parts[0] == "vocab" and len(parts) == 2:
-        return f"{base}graph/vocab/{parts[1]}"
-    return None
 
 
 def describe(store: Store, topic: str, deadline: float | None = None) -> Description:

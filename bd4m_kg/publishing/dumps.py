@@ -23,7 +23,8 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from bd4m_kg.publishing.feed import member_iri, page_of
+from bd4m_kg.publishing.feed import page_of
+from bd4m_kg.rdf.iris import member_iri
 from bd4m_kg.rdf.namespaces import PREFIXES
 from bd4m_kg.store import QueryRequest, Store
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from bd4m_kg.rdf.iris import graph_path
 from bd4m_kg.rdf.namespaces import PREFIXES
 from bd4m_kg.store import Store
 
@@ -27,10 +28,10 @@ def record_file(graph: str, base: str) -> Path | None:
     >>> record_file("https://w3id.org/bd4m/graph/vocab/theme", "https://w3id.org/bd4m/") is None
     True
     """
-    prefix = f"{base}graph/"
-    if not graph.startswith(prefix):
+    path = graph_path(graph, base)
+    if path is None:
         return None
-    parts = graph[len(prefix) :].split("/")
+    parts = path.split("/")
     if len(parts) != 2 or parts[0] in NOT_RECORDS or not all(parts):
         return None
     return Path(parts[0], f"{parts[1]}.ttl")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from bd4m_kg.rdf.iris import member_iri, version_of
 from bd4m_kg.store import Store
 from bd4m_kg.store.state import FeedMember
 
@@ -86,29 +87,6 @@ def record_missing_members(store: Store) -> None:
     last = store.state.last_member()
     for change in store.state.changes(after=last.generation if last else 0):
         record_members(store, change.generation)
-
-
-def member_iri(base: str, generation: int, graph: str) -> str:
-    """The IRI of a member: ``{base}version/{generation}/{graph path below graph/}``.
-
-    >>> member_iri("https://w3id.org/bd4m/", 7, "https://w3id.org/bd4m/graph/project/x")
-    'https://w3id.org/bd4m/version/7/project/x'
-    """
-    return f"{base}version/{generation}/{graph.removeprefix(f'{base}graph/')}"
-
-
-def version_of(base: str, graph: str) -> str:
-    """What a graph is the record of: ``graph/{kind}/{slug}`` → ``id/{kind}/{slug}`` and so on.
-
-    >>> version_of("https://w3id.org/bd4m/", "https://w3id.org/bd4m/graph/vocab/theme")
-    'https://w3id.org/bd4m/vocab/theme'
-    """
-    path = graph.removeprefix(f"{base}graph/")
-    if path.startswith("vocab/") or path == "ontology":
-        return f"{base}{path}"
-    if path.startswith(("project/", "organisation/", "collaborative/", "catalogue/")):
-        return f"{base}id/{path}"
-    return graph
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ GRAPH_OFFERS = _offers(
 
 HTML_OFFER = Offer("html", "text/html; charset=utf-8", ("text/html", "application/xhtml+xml"))
 DOCUMENT_OFFERS = (*GRAPH_OFFERS, HTML_OFFER)  # a linked-data document: RDF for machines, a page for people
+JSON_OFFER = Offer("json", "application/json", ("application/json",))
+PAGE_OR_JSON = (JSON_OFFER, HTML_OFFER)  # an API answer or an error: JSON unless a page is preferred
 
 
 def negotiate(accept: str | None, offers: Sequence[Offer], format: str | None = None) -> Offer:
@@ -115,6 +117,20 @@ def negotiate(accept: str | None, offers: Sequence[Offer], format: str | None = 
     if not scored:
         raise NotAcceptable(f"none of the offered media types fits Accept: {accept}", offers)
     return max(scored, key=lambda score: score[:4])[4]
+
+
+def prefers_html(accept: str | None, format: str | None = None) -> bool:
+    """True when a request would rather have a page than JSON (a browser); ``format`` wins over Accept.
+
+    >>> prefers_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    True
+    >>> prefers_html("*/*"), prefers_html(None), prefers_html("application/xhtml+xml")
+    (False, False, True)
+    """
+    try:
+        return negotiate(accept, PAGE_OR_JSON, format) is HTML_OFFER
+    except NotAcceptable:
+        return False
 
 
 def _accept_ranges(accept: str) -> list[tuple[str, float]]:

@@ -21,9 +21,9 @@ from rdflib.term import URIRef
 
 from bd4m_kg.publishing.changes import ChangeResult, commit_change, recover
 from bd4m_kg.rdf.complexity import TooComplex, check_sparql
+from bd4m_kg.rdf.iris import metadata_graph
 from bd4m_kg.sparql.policy import QueryParseError, QueryRefused, node_names
 from bd4m_kg.store import Store, UpdateDataset
-from bd4m_kg.store.update_text import metadata_graph
 
 DEFAULT_GRAPH_REFUSED = (
     "writes to the default graph are refused: every triple belongs to a record's graph. "

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bd4m_kg.rdf.formats import rdf_format_for_path
+from bd4m_kg.rdf.iris import record_graph
 from bd4m_kg.rdf.namespaces import BASE
 from bd4m_kg.rdf.rdf_io import RDF12_REFUSED, located_error
 
@@ -33,31 +34,6 @@ TEXT_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUAD
 
 class StagingError(ValueError):
     """Input that cannot become a change: unreadable, malformed, or triples with no record to go to."""
-
-
-def record_graph(subject: str, base: str = BASE) -> str | None:
-    """The named graph a subject's triples belong to, or None when it is no record of ours.
-
-    >>> record_graph("https://w3id.org/bd4m/id/project/flowminder-haiti#lead-flowminder")
-    'https://w3id.org/bd4m/graph/project/flowminder-haiti'
-    >>> record_graph("https://w3id.org/bd4m/vocab/theme/displacement")
-    'https://w3id.org/bd4m/graph/vocab/theme'
-    >>> record_graph("https://w3id.org/bd4m/ontology#Project")
-    'https://w3id.org/bd4m/graph/ontology'
-    >>> record_graph("https://example.org/x") is None
-    True
-    """
-    if not subject.startswith(base):
-        return None
-    path = subject[len(base) :].split("#", 1)[0]
-    kind, *rest = path.split("/")
-    if kind == "id" and len(rest) >= 2 and all(rest):
-        return f"{base}graph/{rest[0]}/{rest[1]}"
-    if kind == "vocab" and rest and rest[0]:
-        return f"{base}graph/vocab/{rest[0]}"
-    if kind == "ontology" and not rest:
-        return f"{base}graph/ontology"
-    return None
 
 
 class Staging:

@@ -13,6 +13,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from bd4m_kg.rdf.iris import metadata_graph
 from bd4m_kg.store.staging import Staging
 
 
@@ -30,11 +31,6 @@ def write_update(staging: Staging, drop: frozenset[str], output: IO[bytes]) -> N
 
 
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
-
-
-def metadata_graph(base: str) -> str:
-    """The graph holding the dataset's own description, including the generation it is at."""
-    return f"{base}graph/metadata"
 
 
 def with_generation(update: str, base: str, generation: int) -> str:

@@ -10,7 +10,7 @@ from flask import Response, current_app, request
 
 from bd4m_kg.rdf.negotiation import GRAPH_OFFERS, RESULT_OFFERS, Offer
 from bd4m_kg.server.http.auth import require
-from bd4m_kg.server.http.errors import ApiError
+from bd4m_kg.server.http.errors import ApiError, http_error
 from bd4m_kg.server.http.fair_share import Admission, ChargedChunks
 from bd4m_kg.server.http.negotiation import negotiate_offer
 from bd4m_kg.server.middleware.metrics import observe_query
@@ -21,9 +21,9 @@ from bd4m_kg.sparql.policy import (
     InspectedQuery,
     QueryParseError,
     QueryRefused,
-    dataset_of,
     inspect_query,
 )
+from bd4m_kg.sparql.query_request import query_request
 from bd4m_kg.sparql.syntax_errors import SyntaxProblem, engine_problem
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 from bd4m_kg.store.result_cap import mark_cut
@@ -44,14 +44,15 @@ def answer(
     inspected = inspect(text)
     offer = negotiate_offer(GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS)
     cap = result_cap()
-    query = QueryRequest(
+    query = query_request(
+        inspected,
         text,
-        results_format=offer.short if not inspected.answers_with_graph else "json",
-        graph_format=offer.short if inspected.answers_with_graph else "ttl",
-        substitutions=substitutions or {},
+        offer.short,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        substitutions=substitutions,
         cap=cap,
         base_iri=request.base_url,
-        **dataset_of(default_graphs, named_graphs, inspected, request.base_url),
     )
     answer, head, finished = run(query)
     return respond(answer, offer, head, finished, cap, fixed=not VOLATILE.search(text))
@@ -84,7 +85,7 @@ def inspect(text: str) -> InspectedQuery:
     except QueryParseError as error:
         raise syntax_error("query", text, str(error), error.problem) from error
     except QueryRefused as error:
-        raise ApiError(400, str(error)) from error
+        raise http_error(error) from error
 
 
 def syntax_error(what: str, text: str, message: str, problem: SyntaxProblem | None) -> ApiError:
@@ -126,15 +127,15 @@ def _start(query: QueryRequest, admission: Admission) -> tuple[Answer, bytes, bo
         head, finished = read_ahead(answer.chunks)
     except QueryTimeout as error:
         observe_query(query.query, time.perf_counter() - started, timed_out=True)
-        raise ApiError(
-            503, f"{error} ({request_deadline():g} s); narrow the query or ask for fewer rows"
+        raise http_error(
+            error, f"{error} ({request_deadline():g} s); narrow the query or ask for fewer rows"
         ) from error
     except QuerySyntaxError as error:
         raise syntax_error(
             "query", query.query, str(error), engine_problem(query.query, str(error))
         ) from error
     except StoreError as error:
-        raise ApiError(500, f"the store failed: {error}") from error
+        raise http_error(error, f"the store failed: {error}") from error
     observe_query(query.query, time.perf_counter() - started)
     return answer, head, finished
 

@@ -1,9 +1,30 @@
-"""One error shape for every failure: JSON ``{"ok": false, "status": …, "error": …}`` (HTML for browsers)."""
+"""One error shape for every failure: JSON ``{"ok": false, "status": …, "error": …}`` (HTML for browsers).
+
+One table, :data:`ERRORS`, gives each kind of core error its status, wording and headers. A view
+lets a core error rise and the table answers it; a view that knows more about the failure says
+so with :func:`http_error` (same status and headers, its own words).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from bd4m_kg.curation.history import NoSuchRecord, Refused
+from bd4m_kg.curation.inbox import NoSuchSubmission, WrongState
+from bd4m_kg.curation.preview import NotInSubmission
+from bd4m_kg.curation.submissions import Conflict, NotConforming
+from bd4m_kg.linked_data.resolution import NotKnown, Retired
+from bd4m_kg.rdf.complexity import TooComplex
+from bd4m_kg.rdf.negotiation import NotAcceptable, prefers_html
+from bd4m_kg.rdf.rdf_io import RdfSyntaxError
+from bd4m_kg.sparql.graph_store import GraphNotFound, GraphWriteError
+from bd4m_kg.sparql.named_queries import NamedQueryError
+from bd4m_kg.sparql.policy import QueryParseError, QueryRefused
+from bd4m_kg.sparql.protocol import ProtocolError
+from bd4m_kg.store import QuerySyntaxError, StoreError, UpdateError, WriteInterrupted
 
 
 class ApiError(Exception):
@@ -17,15 +38,67 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def store_failure(error: Exception) -> ApiError:
-    """The HTTP error for a store that failed: 503 (try again) when the outcome is unknown or it was slow."""
-    from bd4m_kg.store import QueryTimeout, WriteInterrupted
+@dataclass(frozen=True)
+class Rule:
+    """How one kind of core error answers: its status, how the message reads, and whether to retry."""
 
-    if isinstance(error, WriteInterrupted):
-        return ApiError(503, f"{error}; it is finished before the next change", {"Retry-After": "5"})
-    if isinstance(error, QueryTimeout):
-        return ApiError(503, f"the store was too slow: {error}; try again", {"Retry-After": "5"})
-    return ApiError(500, f"the store failed; nothing changed: {error}")
+    status: int
+    wording: str = "{error}"  # {error}: the exception's own message
+    retry: bool = False  # a 503 the client may simply repeat: Retry-After
+
+    def answer(self, error: Exception, message: str | None = None) -> ApiError:
+        """The :class:`ApiError` for ``error``; ``message`` replaces the wording where a view knows more."""
+        headers = {"Retry-After": RETRY_AFTER} if self.retry else {}
+        text = message if message is not None else self.wording.format(error=error)
+        status = error.status if isinstance(error, ProtocolError) else self.status
+        return ApiError(status, text, headers, **details_of(error))
+
+
+RETRY_AFTER = "5"
+ERRORS: tuple[tuple[type[Exception], Rule], ...] = (  # the first class an error is an instance of decides
+    (WriteInterrupted, Rule(503, "{error}; it is finished before the next change", retry=True)),
+    (StoreError, Rule(500, "the store failed; nothing changed: {error}")),
+    (TimeoutError, Rule(503, "the store was too slow: {error}; try again", retry=True)),  # QueryTimeout too
+    (UpdateError, Rule(400, "the update failed and changed nothing: {error}")),
+    (QuerySyntaxError, Rule(400)),
+    (NotAcceptable, Rule(406)),
+    (ProtocolError, Rule(400)),  # its own status: 400, 405 or 415
+    (QueryRefused, Rule(400)),
+    (QueryParseError, Rule(400)),
+    (TooComplex, Rule(400)),
+    (NamedQueryError, Rule(400)),
+    (RdfSyntaxError, Rule(400)),
+    (GraphWriteError, Rule(400, "{error}; nothing was written")),
+    (GraphNotFound, Rule(404)),
+    (NotKnown, Rule(404)),
+    (Retired, Rule(410)),
+    (NoSuchRecord, Rule(404)),
+    (NoSuchSubmission, Rule(404)),
+    (NotInSubmission, Rule(404)),
+    (WrongState, Rule(409)),
+    (Refused, Rule(409)),
+    (Conflict, Rule(409)),
+    (NotConforming, Rule(422)),
+)
+
+
+def http_error(error: Exception, message: str | None = None) -> ApiError:
+    """The answer the table gives a core error (``message``: the view's own words for it)."""
+    for kind, rule in ERRORS:
+        if isinstance(error, kind):
+            return rule.answer(error, message)
+    raise TypeError(f"{type(error).__name__} has no rule in the error table") from error
+
+
+def details_of(error: Exception) -> dict[str, object]:
+    """What an error adds to the JSON shape: the offered types, a conflict's diff, a report."""
+    if isinstance(error, NotAcceptable):
+        return {"offered": error.offered}
+    if isinstance(error, Conflict):
+        return {"changed": error.changed, "diff": error.diff}
+    if isinstance(error, NotConforming):
+        return {"report": error.assessment.as_dict()}
+    return {}
 
 
 def payload() -> dict:
@@ -35,20 +108,8 @@ def payload() -> dict:
 
 
 def wants_html() -> bool:
-    """True when the client prefers an HTML page (a browser) to JSON.
-
-    ``?format=`` wins over ``Accept``: a browser following a download link gets the format it names.
-    """
-    asked = request.args.get("format", "").strip().lower()
-    if asked:
-        from bd4m_kg.rdf.negotiation import HTML_OFFER
-
-        return asked in (HTML_OFFER.short, *HTML_OFFER.names, *HTML_OFFER.media_types)
-    named = {value for value, quality in request.accept_mimetypes if quality > 0}
-    return (
-        "text/html" in named
-        and request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
-    )
+    """True when the client prefers an HTML page (a browser) to JSON; ``?format=`` wins over ``Accept``."""
+    return prefers_html(request.headers.get("Accept"), request.args.get("format"))
 
 
 def error_response(status: int, message: str, **details: object) -> Response:
@@ -72,6 +133,9 @@ def init_app(app: Flask) -> None:
         if "Retry-After" in error.headers:
             g.retry_after = error.headers["Retry-After"]  # kept over the rate limiter's window
         return response
+
+    for kind, rule in ERRORS:
+        app.register_error_handler(kind, lambda error, rule=rule: api_error(rule.answer(error)))
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from bd4m_kg.rdf.negotiation import NotAcceptable, Offer, negotiate
-from bd4m_kg.server.http.errors import ApiError
+from bd4m_kg.server.http.errors import http_error
 
 
 def negotiate_offer(offers: tuple[Offer, ...]) -> Offer:
@@ -13,4 +13,4 @@ def negotiate_offer(offers: tuple[Offer, ...]) -> Offer:
     try:
         return negotiate(request.headers.get("Accept"), offers, request.args.get("format"))
     except NotAcceptable as error:
-        raise ApiError(406, str(error), offered=error.offered) from error
+        raise http_error(error) from error

@@ -16,9 +16,8 @@ from bd4m_kg.rdf.negotiation import GRAPH_OFFERS, RESULT_OFFERS
 from bd4m_kg.server.http.errors import ApiError
 from bd4m_kg.server.middleware.store import get_store
 from bd4m_kg.sparql.named_queries import load_named_queries
-from bd4m_kg.sparql.policy import dataset_of
+from bd4m_kg.sparql.query_request import query_request
 from bd4m_kg.sparql.tables import result_table
-from bd4m_kg.store import QueryRequest
 
 PAGE_ROWS = 1000
 PAGE_GRAPH_BYTES = 256 * 1024
@@ -52,8 +51,7 @@ def render_query(text: str | None) -> tuple[str, int]:
             inspected = inspect(text)
             offers = GRAPH_OFFERS if inspected.answers_with_graph else RESULT_OFFERS
             cap = min(PAGE_ROWS, int(current_app.config["RESULT_CAP"]))
-            dataset = dataset_of(None, None, inspected, request.base_url)
-            query = QueryRequest(text, "json", "ttl", cap=cap, base_iri=request.base_url, **dataset)
+            query = query_request(inspected, text, "json", cap=cap, base_iri=request.base_url)
             answer, head, finished = run(query)
             answer.close()
             if inspected.answers_with_graph:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import request
 
-from bd4m_kg.rdf.complexity import TooComplex, check_json
+from bd4m_kg.rdf.complexity import check_json
 from bd4m_kg.rdf.formats import RDF_FORMATS, rdf_format_for_media_type, rdf_format_for_path
 from bd4m_kg.server.http.errors import ApiError
 from bd4m_kg.sparql.graph_store import (
@@ -33,10 +33,7 @@ def uploads() -> list[Upload]:
 def readable(data: bytes, rdf_format: ox.RdfFormat, name: str) -> None:
     """Refuse (400) a JSON-LD document nested deeper than its parser survives."""
     if rdf_format == ox.RdfFormat.JSON_LD:
-        try:
-            check_json(data, name)
-        except TooComplex as error:
-            raise ApiError(400, str(error)) from error
+        check_json(data, name)
 
 
 def _format(media_type: str | None, filename: str | None) -> ox.RdfFormat:

@@ -20,12 +20,11 @@ from bd4m_kg.curation.validation_context import validate_against
 from bd4m_kg.rdf.formats import RDF_FORMATS
 from bd4m_kg.rdf.negotiation import HTML_OFFER, Offer
 from bd4m_kg.rdf.rdf_io import RdfSyntaxError, located_error
-from bd4m_kg.server.http.errors import ApiError, store_failure
+from bd4m_kg.server.http.errors import ApiError, http_error
 from bd4m_kg.server.http.negotiation import negotiate_offer
 from bd4m_kg.server.http.uploads import FORM_FORMATS, readable, uploads
 from bd4m_kg.server.middleware.metrics import VALIDATIONS
 from bd4m_kg.server.middleware.store import get_store
-from bd4m_kg.store import StoreError
 
 curate = Blueprint("curate", __name__)
 REPORT_OFFERS = (
@@ -90,9 +89,7 @@ def _validate(text: str, rdf_format: ox.RdfFormat, name: str) -> tuple[Validatio
     try:
         report = validate_against(get_store(), triples)
     except RdfSyntaxError as error:
-        raise ApiError(400, f"{name}: {error}") from error
-    except StoreError as error:
-        raise store_failure(error) from error
+        raise http_error(error, f"{name}: {error}") from error
     suffix = f".{next(f.extension for f in RDF_FORMATS.values() if f.format == rdf_format)}"
     return report, locate_in(report, {name: (text, suffix, BASE_IRI)})
 

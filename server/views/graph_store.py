@@ -20,19 +20,17 @@ from bd4m_kg.rdf.iris import document_of, page_path, posted_graph
 from bd4m_kg.rdf.negotiation import GRAPH_OFFERS
 from bd4m_kg.server.http.answers import read_ahead, request_deadline, respond
 from bd4m_kg.server.http.auth import needs
-from bd4m_kg.server.http.errors import ApiError
+from bd4m_kg.server.http.errors import ApiError, http_error
 from bd4m_kg.server.http.negotiation import negotiate_offer
 from bd4m_kg.server.http.uploads import uploads
 from bd4m_kg.server.middleware.store import get_store
 from bd4m_kg.sparql.graph_store import (
     DEFAULT_GRAPH_WRITE,
-    GraphNotFound,
-    GraphWriteError,
     delete_graph,
     read_graph,
     write_graph,
 )
-from bd4m_kg.store import QueryTimeout, StoreError, WriteInterrupted
+from bd4m_kg.store import StoreError
 
 graph_store = Blueprint("graph_store", __name__)
 
@@ -86,13 +84,8 @@ def direct_graph() -> str:
 
 def _read(graph: str | None) -> Response:
     offer = negotiate_offer(GRAPH_OFFERS)
-    try:
-        answer = read_graph(get_store(), graph, offer.short, request_deadline())
-        head, finished = read_ahead(answer.chunks)
-    except GraphNotFound as error:
-        raise ApiError(404, str(error)) from error
-    except QueryTimeout as error:
-        raise ApiError(503, str(error)) from error
+    answer = read_graph(get_store(), graph, offer.short, request_deadline())
+    head, finished = read_ahead(answer.chunks)
     return respond(answer, offer, head, finished, cap=None)
 
 
@@ -133,12 +126,8 @@ def _write(graph: str | None, token: Token) -> Response:
         _, created = write_graph(
             get_store(), graph, uploads(), f"token:{token.name}", merge=request.method == "POST"
         )
-    except GraphWriteError as error:
-        raise ApiError(400, f"{error}; nothing was written") from error
-    except WriteInterrupted as error:
-        raise ApiError(503, f"{error}", {"Retry-After": "5"}) from error
     except StoreError as error:
-        raise ApiError(500, f"the store failed; nothing was written: {error}") from error
+        raise http_error(error, f"the store failed; nothing was written: {error}") from error
     return Response(status=201 if created else 204)
 
 
@@ -166,10 +155,7 @@ def delete_ours(rest: str, token: Token) -> Response:
 def _delete(graph: str | None, token: Token) -> Response:
     if graph is None:
         raise ApiError(400, DEFAULT_GRAPH_WRITE)
-    try:
-        delete_graph(get_store(), graph, f"token:{token.name}")
-    except GraphNotFound as error:
-        raise ApiError(404, str(error)) from error
+    delete_graph(get_store(), graph, f"token:{token.name}")
     return Response(status=204)
 
 

@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request, send_file
 from bd4m_kg.publishing.dumps import Manifest, current_dumps, dumps_folder, waited_dumps
 from bd4m_kg.publishing.metadata import catalogue, publisher, release_descriptions, void_description
 from bd4m_kg.publishing.releases import list_releases
-from bd4m_kg.rdf.iris import page_path
+from bd4m_kg.rdf.iris import LISTED_KINDS, page_path, record_path, version_of
 from bd4m_kg.rdf.namespaces import PREFIXES
 from bd4m_kg.rdf.negotiation import GRAPH_OFFERS
 from bd4m_kg.server.http.errors import ApiError
@@ -29,7 +29,6 @@ from bd4m_kg.store import Store
 
 harvest = Blueprint("harvest", __name__)
 NOT_FOR_CRAWLERS = ("/sparql", "/queries/", "/graph-store", "/update")
-RECORD_KINDS = ("project", "organisation", "collaborative")
 WRITES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 
 
@@ -96,13 +95,12 @@ def catalog() -> Response:
 def sitemap() -> Response:
     """Every record page, with the time its graph last changed."""
     store = get_store()
-    records = f"{store.base}graph/"
-    graphs = [g for g in store.graph_names() if g.removeprefix(records).split("/")[0] in RECORD_KINDS]
+    graphs = [g for g in store.graph_names() if record_path(g, store.base, LISTED_KINDS)]
     versions = store.state.graph_versions(set(graphs))
     pages = ["", "projects", "organisations", "collaboratives", "stats"]
     entries = [(f"{request.host_url}{path}", None) for path in pages]
     for graph in graphs:
-        path = page_path(graph.replace(f"{store.base}graph/", f"{store.base}id/", 1), store.base)
+        path = page_path(version_of(store.base, graph), store.base)
         entries.append((request.host_url.rstrip("/") + str(path), versions.get(graph)))
     body = [
         '<?xml version="1.0" encoding="UTF-8"?>',

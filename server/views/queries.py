@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
 
 from bd4m_kg.server.http.errors import ApiError, wants_html
-from bd4m_kg.sparql.named_queries import NamedQuery, NamedQueryError, load_named_queries
+from bd4m_kg.sparql.named_queries import NamedQuery, load_named_queries
 
 queries = Blueprint("queries", __name__)
 NOT_PARAMETERS = {"format", "timeout"}
@@ -33,10 +33,7 @@ def run_query(name: str) -> Response | tuple[str, int]:
     if named is None:
         raise ApiError(404, f"there is no named query {name!r}; /queries lists them")
     values = {k: v for k, v in request.args.items() if k not in NOT_PARAMETERS}
-    try:
-        bindings = named.bindings(values)
-    except NamedQueryError as error:
-        raise ApiError(400, str(error)) from error
+    bindings = named.bindings(values)
     if wants_html():
         from bd4m_kg.server.http.query_page import render_query
 

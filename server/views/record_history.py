@@ -12,22 +12,21 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, jsonify, render_template
 
 from bd4m_kg.curation import history
-from bd4m_kg.curation.submissions import Conflict, NotConforming, curator_name
+from bd4m_kg.curation.submissions import NotConforming, curator_name
 from bd4m_kg.curation.tokens import Token
 from bd4m_kg.publishing.changes import ChangeResult
 from bd4m_kg.rdf.formats import RDF_FORMATS
-from bd4m_kg.rdf.iris import document_of
+from bd4m_kg.rdf.iris import document_of, record_graph, thing_iri
 from bd4m_kg.rdf.namespaces import PREFIXES
 from bd4m_kg.rdf.negotiation import GRAPH_OFFERS, HTML_OFFER, Offer
 from bd4m_kg.server.http.auth import needs, token_if_sent
-from bd4m_kg.server.http.errors import ApiError, payload, store_failure
+from bd4m_kg.server.http.errors import ApiError, payload
 from bd4m_kg.server.http.negotiation import negotiate_offer
 from bd4m_kg.server.http.rdf_pages import rdf_answer
 from bd4m_kg.server.middleware.metrics import PUBLICATIONS
 from bd4m_kg.server.middleware.response_cache import cacheable
 from bd4m_kg.server.middleware.store import get_inbox, get_store
-from bd4m_kg.store import Store, StoreError
-from bd4m_kg.store.staging import record_graph
+from bd4m_kg.store import Store
 
 record_history = Blueprint("record_history", __name__)
 HISTORY_OFFERS = (Offer("json", "application/json", ("application/json",)), *GRAPH_OFFERS, HTML_OFFER)
@@ -124,7 +123,7 @@ def retire(kind: str, slug: str, token: Token) -> Response:
 def _record(kind: str, slug: str) -> tuple[str, str]:
     """The record's IRI and graph, or 404 for a path that names no record."""
     base = get_store().base
-    topic = f"{base}id/{kind}/{slug}"
+    topic = thing_iri(base, f"{kind}/{slug}")
     graph = record_graph(topic, base)
     try:
         ox.NamedNode(topic)
@@ -147,15 +146,9 @@ def _published(change: Callable[[], tuple[int, ChangeResult]]) -> Response:
     """Run a curator's change; its submission and generation, or the error that explains the refusal."""
     try:
         number, result = change()
-    except history.NoSuchRecord as error:
-        raise ApiError(404, str(error)) from error
-    except (history.Refused, Conflict) as error:
-        raise ApiError(409, str(error)) from error
-    except NotConforming as error:
+    except NotConforming:
         PUBLICATIONS.labels("not-conforming").inc()
-        raise ApiError(422, str(error), report=error.assessment.as_dict()) from error
-    except (StoreError, TimeoutError) as error:
-        raise store_failure(error) from error
+        raise
     PUBLICATIONS.labels("published").inc()
     return jsonify(ok=True, submission=number, generation=result.generation, records=list(result.replaced))
 

@@ -13,7 +13,7 @@ from bd4m_kg.server.http.errors import ApiError, wants_html
 from bd4m_kg.server.http.negotiation import negotiate_offer
 from bd4m_kg.server.middleware.response_cache import cacheable
 from bd4m_kg.server.middleware.store import current_stats, get_store
-from bd4m_kg.sparql.protocol import ProtocolError, read_query_request
+from bd4m_kg.sparql.protocol import read_query_request
 
 sparql = Blueprint("sparql", __name__)
 
@@ -29,12 +29,9 @@ def query_endpoint() -> Response:
         return query_page()
     if request.method == "GET" and "query" not in request.args:
         return describe_service()
-    try:
-        operation = read_query_request(
-            request.method, request.content_type, list(request.args.items(multi=True)), request.get_data()
-        )
-    except ProtocolError as error:
-        raise ApiError(error.status, str(error)) from error
+    operation = read_query_request(
+        request.method, request.content_type, list(request.args.items(multi=True)), request.get_data()
+    )
     return answer(operation.query, operation.default_graphs, operation.named_graphs)
 
 

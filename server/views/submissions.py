@@ -10,24 +10,25 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, jsonify, render_template, request, url_for
 from werkzeug.http import parse_options_header
 
 from bd4m_kg.curation import submissions as curation
-from bd4m_kg.curation.inbox import STATES, InboxError, NoSuchSubmission, Submission
+from bd4m_kg.curation.inbox import STATES, InboxError, Submission
+from bd4m_kg.curation.preview import preview as preview_of
 from bd4m_kg.curation.submissions import Conflict, NotConforming
 from bd4m_kg.curation.tokens import Token
-from bd4m_kg.curation.validation_context import live_context
-from bd4m_kg.linked_data.describe import Description, describe
 from bd4m_kg.linked_data.record_view import record_page
+from bd4m_kg.rdf.iris import (
+    graph_path,
+    publication_graph,
+    publication_iri,
+)
 from bd4m_kg.server.http.auth import needs
-from bd4m_kg.server.http.errors import ApiError, payload, store_failure
+from bd4m_kg.server.http.errors import ApiError, payload
 from bd4m_kg.server.http.uploads import FORM_FORMATS
 from bd4m_kg.server.middleware.metrics import PUBLICATIONS, VALIDATIONS
 from bd4m_kg.server.middleware.store import get_inbox, get_store
-from bd4m_kg.store import StoreError
-from bd4m_kg.store.staging import record_graph
 
 submissions = Blueprint("submissions", __name__, url_prefix="/curate/submissions")
 PAGE = 100  # submissions per listing; "next" links to the older ones
@@ -122,7 +123,7 @@ def show(number: int, token: Token) -> Response:
             details["diff"] = curation.diff(store, staged)
         details["changed_since_submitted"] = curation.changed_since(store, submission.based_on or {})
         details["previews"] = [
-            url_for("submissions.preview", number=number, record=g.removeprefix(f"{store.base}graph/"))
+            url_for("submissions.preview", number=number, record=graph_path(g, store.base))
             for g in (submission.report or {}).get("records", [])
         ]
     return jsonify(ok=True, **details)
@@ -146,23 +147,10 @@ def preview(number: int, record: str, token: Token) -> str:
     """The page a record of the submission would have once published."""
     submission = _visible(number, token)
     store = get_store()
-    graph, topic = f"{store.base}graph/{record}", f"{store.base}id/{record}"
-    data = get_inbox().body(number)
     try:
-        with curation.read_submission(data, submission.media_type, submission.filename, store.base) as staged:
-            if graph not in staged.graphs():
-                raise ApiError(404, f"submission {number} has no record {record}")
-            quads = list(staged.scratch)
+        description = preview_of(store, submission, get_inbox().body(number), record)
     except curation.SubmissionError as error:
         raise _unreadable(number, error) from error
-    live = describe(store, topic)
-    triples = [q.triple for q in quads]
-    kept = [q for q in live.quads if q.graph_name.value != graph]
-    own = {
-        t.subject for t in triples
-    }  # the context also gives them inferred types; the page shows what was said
-    labels = [_in_owner_graph(t, store.base) for t in live_context(store, triples) if t.subject not in own]
-    description = Description(topic, [*kept, *quads, *labels], live.graphs | {graph})
     page = record_page(description, store.base)
     return render_template("record.html", page=page, alternates=[], preview=number)
 
@@ -173,18 +161,14 @@ def publish(number: int, token: Token) -> Response:
     """Publish a submission (curator): 200, or 422 with the report, or 409 with what changed."""
     try:
         result = curation.publish(get_store(), get_inbox(), number, token.name)
-    except NotConforming as error:
+    except NotConforming:
         PUBLICATIONS.labels("not-conforming").inc()
-        raise ApiError(422, str(error), report=error.assessment.as_dict()) from error
-    except Conflict as error:
+        raise
+    except Conflict:
         PUBLICATIONS.labels("conflict").inc()
-        raise ApiError(409, str(error), changed=error.changed, diff=error.diff) from error
-    except InboxError as error:
-        raise _inbox_error(error) from error
+        raise
     except curation.SubmissionError as error:
         raise _unreadable(number, error) from error
-    except (StoreError, TimeoutError) as error:
-        raise store_failure(error) from error
     PUBLICATIONS.labels("published").inc()
     base = get_store().base
     return jsonify(
@@ -192,8 +176,8 @@ def publish(number: int, token: Token) -> Response:
         id=number,
         state="published",
         generation=result.generation,
-        records=[g for g in result.replaced if g != curation.publication_graph(base, number)],
-        provenance=f"{base}id/publication/{number}",
+        records=[g for g in result.replaced if g != publication_graph(base, number)],
+        provenance=publication_iri(base, number),
     )
 
 
@@ -204,17 +188,8 @@ def reject(number: int, token: Token) -> Response:
     reason = str(payload().get("reason", "")).strip()
     if not reason:
         raise ApiError(400, "say why the submission is rejected: send a reason")
-    try:
-        submission = curation.reject(get_inbox(), number, token.name, reason)
-    except InboxError as error:
-        raise _inbox_error(error) from error
+    submission = curation.reject(get_inbox(), number, token.name, reason)
     return jsonify(ok=True, **_with_links(submission, token), reason=submission.reason)
-
-
-def _in_owner_graph(triple: ox.Triple, base: str) -> ox.Quad:
-    owner = record_graph(triple.subject.value, base) if isinstance(triple.subject, ox.NamedNode) else None
-    graph = ox.NamedNode(owner) if owner else ox.DefaultGraph()
-    return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
 
 
 def _visible(number: int, token: Token) -> Submission:
@@ -233,10 +208,6 @@ def _unreadable(number: int, error: Exception) -> ApiError:
     return ApiError(
         422, f"submission {number} cannot be read as records, so there is nothing to show or publish: {error}"
     )
-
-
-def _inbox_error(error: InboxError) -> ApiError:
-    return ApiError(404 if isinstance(error, NoSuchSubmission) else 409, str(error))
 
 
 def init_app(app: Flask) -> None:

@@ -7,12 +7,12 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from bd4m_kg.curation.tokens import Token
 from bd4m_kg.server.http.answers import syntax_error
 from bd4m_kg.server.http.auth import needs
-from bd4m_kg.server.http.errors import ApiError
+from bd4m_kg.server.http.errors import ApiError, http_error
 from bd4m_kg.server.middleware.store import get_store
-from bd4m_kg.sparql.policy import QueryParseError, QueryRefused
-from bd4m_kg.sparql.protocol import ProtocolError, read_update_request
+from bd4m_kg.sparql.policy import QueryParseError
+from bd4m_kg.sparql.protocol import read_update_request
 from bd4m_kg.sparql.updates import apply_update, inspect_update
-from bd4m_kg.store import QuerySyntaxError, StoreError, UpdateError, WriteInterrupted
+from bd4m_kg.store import QuerySyntaxError
 
 updates = Blueprint("updates", __name__)
 
@@ -26,12 +26,8 @@ def update_endpoint(token: Token) -> Response:
             request.content_type, list(request.args.items(multi=True)), request.get_data()
         )
         inspected = inspect_update(operation.update)
-    except ProtocolError as error:
-        raise ApiError(error.status, str(error)) from error
     except QueryParseError as error:
         raise syntax_error("update", operation.update, str(error), error.problem) from error
-    except QueryRefused as error:
-        raise ApiError(400, str(error)) from error
     protocol_dataset = operation.using_graphs is not None or operation.using_named_graphs is not None
     if protocol_dataset and inspected.names_dataset:
         raise ApiError(400, "using-graph-uri / using-named-graph-uri cannot be combined with USING or WITH")
@@ -44,12 +40,8 @@ def update_endpoint(token: Token) -> Response:
             operation.using_named_graphs,
             base_iri=request.base_url,
         )
-    except (QuerySyntaxError, UpdateError) as error:
-        raise ApiError(400, f"the update failed and changed nothing: {error}") from error
-    except WriteInterrupted as error:
-        raise ApiError(503, f"{error}", {"Retry-After": "5"}) from error
-    except StoreError as error:
-        raise ApiError(500, f"the store failed; nothing changed: {error}") from error
+    except QuerySyntaxError as error:
+        raise http_error(error, f"the update failed and changed nothing: {error}") from error
     return jsonify(ok=True, status=200, generation=result.generation, graphs=list(result.replaced))
 
 
