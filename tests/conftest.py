@@ -24,6 +24,7 @@ from bd4m_kg.publishing.building import build_store
 from bd4m_kg.store import open_store
 from bd4m_kg.store.virtuoso import private_graphs_sql
 
+CHECKOUT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -99,6 +100,17 @@ def same_graphs(one: bytes, other: bytes) -> bool:
     return mine.keys() == theirs.keys() and all(isomorphic(mine[g], theirs[g]) for g in mine)
 
 
+FOLDER_MARKS = {"slow": pytest.mark.slow, "browser": pytest.mark.browser}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by their folder: ``tests/slow`` are slow, ``tests/browser`` drive Chromium."""
+    for item in items:
+        folder = item.path.parent
+        if folder.parent == CHECKOUT / "tests" and folder.name in FOLDER_MARKS:
+            item.add_marker(FOLDER_MARKS[folder.name])
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return project_root()
@@ -134,7 +146,7 @@ def app(tmp_path_factory):
     """The app, in-process, over an embedded store built from the checkout: shared by tests that only read."""
     from bd4m_kg.server import create_app
 
-    app = create_app({"STORE": str(tmp_path_factory.mktemp("app") / "store"), "TESTING": True})
+    app = create_app({"STORE": str(tmp_path_factory.mktemp("app") / "store"), "TESTING": True, "READERS": 1})
     yield app
     app.extensions["bd4m_store"].close()
 
@@ -359,10 +371,24 @@ def virtuoso_scratch(tmp_path_factory) -> Iterator[VirtuosoServer]:
     server.stop()
 
 
-def engine(request, kind: str, folder: Path) -> tuple[str, Path | None]:
+@pytest.fixture(scope="session")
+def built_template(tmp_path_factory) -> Path:
+    """An embedded store built once from the checkout and closed: tests copy it rather than build again."""
+    folder = tmp_path_factory.mktemp("built") / "store"
+    with open_store(str(folder)) as store:
+        build_store(store)
+    return folder
+
+
+def engine(request, kind: str, folder: Path, built: bool = False) -> tuple[str, Path | None]:
     """(store location, state folder) of an empty store of ``kind`` in ``folder``: a folder, a fresh
-    Oxigraph server, or Virtuoso (the session's scratch one, wiped, for a function-scoped test)."""
+    Oxigraph server, or Virtuoso (the session's scratch one, wiped, for a function-scoped test).
+
+    ``built``: an embedded store starts as a copy of one built from the checkout (the other kinds
+    are built by whoever opens them first, as an empty store is)."""
     if kind == "embedded":
+        if built:
+            shutil.copytree(request.getfixturevalue("built_template"), folder / "store")
         return str(folder / "store"), None
     if kind == "remote":
         server = OxigraphServer(folder / "oxigraph").start()
@@ -390,9 +416,15 @@ def empty_store(store_location):
 
 
 @pytest.fixture
-def built_store(empty_store):
-    build_store(empty_store)
-    return empty_store
+def built_store(request, store_location):
+    """A store of each kind holding the checkout's knowledge (the embedded one copied from a template)."""
+    location, state = store_location
+    if request.node.callspec.params.get("store_location") == "embedded":
+        shutil.copytree(request.getfixturevalue("built_template"), location)
+    with open_store(location, state) as store:
+        if not store.graph_names():
+            build_store(store)
+        yield store
 
 
 def _built_size() -> tuple[int, int]:

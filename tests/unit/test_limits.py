@@ -20,8 +20,8 @@ FEW = "SELECT ?p WHERE { ?p a <https://w3id.org/bd4m/ontology#Project> } LIMIT 3
 @pytest.fixture(scope="module", params=STORE_KINDS)
 def client(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"limits-{request.param}")
-    location, state = engine(request, request.param, folder)
-    config = {"STORE": location, "TESTING": True, "RESULT_CAP": CAP}
+    location, state = engine(request, request.param, folder, built=True)
+    config = {"STORE": location, "TESTING": True, "RESULT_CAP": CAP, "READERS": 1}
     app = create_app(config | ({"STATE": str(state)} if state else {}))
     yield app.test_client()
     app.extensions["bd4m_store"].close()

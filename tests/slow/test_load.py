@@ -11,9 +11,9 @@ import threading
 from urllib.parse import urlencode
 
 import pytest
-from test_streaming import tree_rss
 
 from conftest import new_token, require_tool, serving
+from test_streaming import tree_rss
 from test_submissions import call, edited, submit
 
 SECONDS = 60

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bd4m_kg.config import SETTINGS, SettingsError
 from bd4m_kg.server import create_app
+from conftest import CHECKOUT
 
-ARCHITECTURE = Path(__file__).parent.parent / "docs" / "architecture.md"
+ARCHITECTURE = CHECKOUT / "docs" / "architecture.md"
 
 
 def test_every_setting_is_documented():

@@ -4,6 +4,7 @@ record answers 410, a merged one 301 to its replacement. Edits change real recor
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from conftest import chromium_page, screenshot
@@ -93,6 +94,7 @@ def test_a_retired_record_answers_410_and_a_merged_one_301(own_server, tokens):
     assert call("POST", retire, tokens["cleo"], json={"reason": "Again"}).status_code == 409
 
 
+@pytest.mark.browser
 def test_the_history_page_in_a_browser(own_server, tokens):
     url = own_server[0]
     with chromium_page() as page:

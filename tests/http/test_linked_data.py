@@ -179,6 +179,7 @@ def test_the_page_embeds_its_data_as_json_ld_for_search_engines(url):
     assert "/doc/organisation/unhcr" in page.text  # a related thing links to its page
 
 
+@pytest.mark.browser
 def test_in_chromium_a_project_page_reads_like_an_entry_and_links_onwards(served):
     url, options = served
     with chromium_page() as page:

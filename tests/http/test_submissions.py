@@ -8,14 +8,13 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import BD4M_KG, chromium_page, screenshot
+from conftest import BD4M_KG, CHECKOUT, chromium_page, screenshot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = CHECKOUT
 RECORD = ROOT / "data" / "project" / "afghanistan-violence-internal-displacement.ttl"
 TOPIC = "https://w3id.org/bd4m/id/project/afghanistan-violence-internal-displacement"
 GRAPH = "https://w3id.org/bd4m/graph/project/afghanistan-violence-internal-displacement"
@@ -233,6 +232,7 @@ def _env(**values: str) -> dict[str, str]:
     return {**os.environ, **values}
 
 
+@pytest.mark.browser
 def test_submit_review_preview_and_publish_in_the_browser(own_server, tokens):
     url = own_server[0]
     with chromium_page() as page:

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import free_port, stop, wait_until_answering
+from conftest import CHECKOUT, free_port, stop, wait_until_answering
 
-CHECKOUT = Path(__file__).parent.parent
 KNOWLEDGE = ("ontology", "shapes", "data", "queries")
 
 

@@ -26,8 +26,8 @@ DIRECT = "application/sparql-update"
 
 @pytest.fixture(params=STORE_KINDS)
 def app(request, tmp_path):
-    location, state = engine(request, request.param, tmp_path)
-    config = {"STORE": location, "TESTING": True} | ({"STATE": str(state)} if state else {})
+    location, state = engine(request, request.param, tmp_path, built=True)
+    config = {"STORE": location, "TESTING": True, "READERS": 1} | ({"STATE": str(state)} if state else {})
     app = create_app(config)
     yield app
     app.extensions["bd4m_store"].close()

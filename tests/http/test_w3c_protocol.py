@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from conftest import ARTIFACTS, CHECKOUT, STORE_KINDS, new_token, serving, store_options
 from w3c_http import (
     Case,
     Run,
@@ -28,9 +30,7 @@ from w3c_http import (
     run_case,
 )
 
-from conftest import ARTIFACTS, STORE_KINDS, new_token, serving, store_options
-
-SUITES = Path(__file__).parents[2] / "shared" / "testsuites" / "sparql11"
+SUITES = CHECKOUT.parent / "shared" / "testsuites" / "sparql11"
 PROTOCOL = SUITES / "protocol" / "manifest.ttl"
 GRAPH_STORE = SUITES / "graph-store-protocol" / "manifest.ttl"
 TITLES = {"protocol": "SPARQL 1.1 Protocol", "graph-store": "SPARQL 1.1 Graph Store HTTP Protocol"}

@@ -40,6 +40,7 @@ def url(tmp_path_factory):
         yield address
 
 
+@pytest.mark.browser
 def test_a_script_in_a_name_or_description_runs_nothing_in_chromium(url):
     with chromium_page() as page:
         dialogs: list[str] = []

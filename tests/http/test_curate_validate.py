@@ -4,6 +4,7 @@ stored, and a Chromium check of the page. Fixtures are synthetic test data."""
 
 from __future__ import annotations
 
+import pytest
 import requests
 from rdflib import Graph, Literal
 from rdflib.namespace import SH
@@ -48,6 +49,7 @@ def test_bad_input_gets_a_clear_status_and_nothing_is_stored(served):
     assert requests.get(f"{url}/health", timeout=30).json()["generation"] == before
 
 
+@pytest.mark.browser
 def test_in_chromium_paste_a_record_and_see_problems_by_their_lines(served):
     url, options = served
     with chromium_page() as page:

@@ -19,10 +19,10 @@ from rdflib.namespace import VOID
 from bd4m_kg.publishing.building import build_store, store_stats
 from bd4m_kg.publishing.changes import recover
 from bd4m_kg.store import open_store
-from conftest import serving
+from conftest import CHECKOUT, serving
 from test_cli import COMMAND
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(CHECKOUT / "bench"))
 from generate import generate
 
 SYNTHETIC_TRIPLES = 120_000  # about 27 MB of N-Quads: staged on disk and swapped in

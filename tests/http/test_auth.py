@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 import requests
-from test_openapi import EXAMPLES
 
 from conftest import BD4M_KG, new_token
+from test_openapi import EXAMPLES
 
 LOWER = {"admin": "curator", "curator": "submitter"}
 RECORD = b"""@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -33,6 +33,7 @@ def test_the_network_joins_holders_projects_and_users(page):
     assert 'href="/doc/project/data-for-refugees-challenge"' in network
 
 
+@pytest.mark.browser
 def test_in_chromium_without_javascript_the_charts_are_there(served):
     url, options = served
     with chromium_page(javascript=False) as browser_page:

@@ -23,8 +23,8 @@ MORE = f'<{THING}> <{LABEL}> "Fixture two (test data)"@en .'.encode()
 
 @pytest.fixture(params=STORE_KINDS)
 def app(request, tmp_path):
-    location, state = engine(request, request.param, tmp_path)
-    config = {"STORE": location, "TESTING": True, "UPLOAD_LIMIT": 4096}
+    location, state = engine(request, request.param, tmp_path, built=True)
+    config = {"STORE": location, "TESTING": True, "UPLOAD_LIMIT": 4096, "READERS": 1}
     app = create_app(config | ({"STATE": str(state)} if state else {}))
     yield app
     app.extensions["bd4m_store"].close()

@@ -4,6 +4,7 @@ retired record answers 410 Gone, or 301 to its replacement. Fixture records are 
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from conftest import chromium_page
@@ -82,6 +83,7 @@ def test_a_retired_record_is_410_and_a_replaced_one_301(own_server):
     assert thing.status_code == 303  # the thing still redirects to its document, which says where it went
 
 
+@pytest.mark.browser
 def test_in_chromium_a_record_named_like_a_script_runs_nothing(own_server):
     url, _, token, _ = own_server
     name = '</script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'

@@ -86,6 +86,7 @@ def test_pages_of_twenty(url):
     assert 'rel="prev"' in last and 'rel="next"' not in last
 
 
+@pytest.mark.browser
 def test_in_chromium_choose_a_facet_then_search(served):
     url, options = served
     with chromium_page() as page:

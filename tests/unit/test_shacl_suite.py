@@ -16,8 +16,9 @@ from rdflib.namespace import SH
 
 from bd4m_kg.curation.validation import ShapesError, read_shapes, validate_with
 from bd4m_kg.rdf.rdf_io import read_rdf
+from conftest import CHECKOUT
 
-SUITE = Path(__file__).resolve().parents[2] / "shared" / "testsuites" / "shacl-core" / "core"
+SUITE = CHECKOUT.parent / "shared" / "testsuites" / "shacl-core" / "core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 EXPECTED_TESTS = 98

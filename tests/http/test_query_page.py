@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
+import pytest
 
 from bd4m_kg.rdf.formats import RDF_FORMATS
 from bd4m_kg.sparql.named_queries import load_named_queries
@@ -79,6 +80,7 @@ def test_named_query_errors(client):
     assert injection.status_code == 400 and "must be an IRI" in injection.json["error"]
 
 
+@pytest.mark.browser
 def test_in_chromium_load_an_example_run_it_and_see_rows(served):
     with chromium_page() as page:
         page.goto(f"{served[0]}/sparql")
@@ -131,6 +133,7 @@ def downloads_arrive_as_named(page, kind: str) -> list[str]:
     return checked
 
 
+@pytest.mark.browser
 def test_in_chromium_every_download_link_brings_its_format(served):
     with chromium_page() as page:
         page.goto(f"{served[0]}/sparql")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bd4m_kg import __version__
-from conftest import BUILT_GRAPHS, BUILT_TRIPLES, require_java
+from conftest import BUILT_GRAPHS, BUILT_TRIPLES, CHECKOUT, FIXTURES, require_java
 
 COMMAND = shutil.which("bd4m-kg") or str(Path(sys.executable).parent / "bd4m-kg")
 
@@ -50,7 +50,7 @@ def test_an_unknown_command_is_a_usage_error():
 
 # -- the store commands, on both kinds of store -------------------------------------------------
 
-LOAD = Path(__file__).parent / "fixtures" / "load"
+LOAD = FIXTURES / "load"
 
 
 def store_run(location: tuple[str, Path | None], *args: str) -> subprocess.CompletedProcess[str]:
@@ -151,7 +151,7 @@ def test_export_writes_one_deterministic_file_per_record(tmp_path):
     files = sorted(p.relative_to(first) for p in first.rglob("*.ttl"))
     assert files == sorted(p.relative_to(second) for p in second.rglob("*.ttl"))
     assert all((first / f).read_bytes() == (second / f).read_bytes() for f in files)
-    data = Path(__file__).parent.parent / "data"
+    data = CHECKOUT / "data"
     assert files == sorted(p.relative_to(data) for p in data.rglob("*.ttl"))
     for file in files:
         exported = Graph().parse(first / file, format="turtle")

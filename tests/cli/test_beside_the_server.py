@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import BD4M_KG, FIXTURES, free_port, serving
+from conftest import BD4M_KG, CHECKOUT, FIXTURES, free_port, serving
 
-RECORD = Path(__file__).parent.parent / "data" / "project" / "project-jetson.ttl"
+RECORD = CHECKOUT / "data" / "project" / "project-jetson.ttl"
 
 
 def run(*arguments: object, timeout: float = 120) -> subprocess.CompletedProcess:
