@@ -38,6 +38,16 @@ def require_tool(names: tuple[str, ...], message: str) -> str:
     pytest.skip(message)
 
 
+def require_shared(path: Path, what: str) -> None:
+    """Skip, saying why, when a suite of ``../shared`` is missing (fail on CI, which has it)."""
+    if path.exists():
+        return
+    message = f"{what} is not beside this checkout (looked in {path}); the tests that read it did not run"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_java() -> str:
     """The java executable for the HermiT check."""
     return require_tool(

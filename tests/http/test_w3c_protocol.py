@@ -11,13 +11,12 @@ module a score per suite and kind of store is printed and written to
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, CHECKOUT, STORE_KINDS, new_token, serving, store_options
+from conftest import ARTIFACTS, CHECKOUT, STORE_KINDS, new_token, require_shared, serving, store_options
 from w3c_http import (
     Case,
     Run,
@@ -53,10 +52,8 @@ VERDICTS: dict[tuple[str, str], list[tuple[Case, Verdict]]] = {}
 
 def require_suites() -> None:
     """Skip without the suites folder (fail on CI, which has it)."""
-    if not PROTOCOL.is_file() or not GRAPH_STORE.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(MISSING)
-        pytest.skip(MISSING)
+    require_shared(PROTOCOL, MISSING)
+    require_shared(GRAPH_STORE, MISSING)
 
 
 def cases_of(manifest: Path) -> list:
