@@ -50,7 +50,7 @@ def reasoner_input(triples: Iterable[ox.Triple]) -> tuple[bytes, int, int]:
             left_out += 1
         else:
             kept.append(triple)
-    return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES), len(kept), left_out
+    return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES) or b"", len(kept), left_out
 
 
 def check_consistency(triples: Iterable[ox.Triple], java: str | None = None) -> ReasonerReport:

@@ -6,6 +6,7 @@ import getpass
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -38,7 +39,7 @@ def store_option(command: click.decorators.FC) -> click.decorators.FC:
     )
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     """Print an error the user can act on and exit."""
     click.secho(f"Error: {message}", fg="red", err=True)
     sys.exit(code)

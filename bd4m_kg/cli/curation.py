@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
@@ -83,11 +83,11 @@ def _post(url: str, body: bytes, media_type: str, token: str | None, name: str) 
     )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
-            return json.load(response)
+            return cast(dict[str, Any], json.load(response))
     except urllib.error.HTTPError as error:
         details = json.loads(error.read() or b"{}")
         if error.code == 415 and "id" in details:
-            return details
+            return cast(dict[str, Any], details)
         fail(f"{url} answered {error.code}: {details.get('error', error.reason)}")
     except (urllib.error.URLError, OSError) as error:
         fail(f"cannot reach {url}: {error}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -38,7 +39,7 @@ def query(
     state: Path | None,
     sparql: str | None,
     name: str | None,
-    query_file: click.utils.LazyFile | None,
+    query_file: IO[str] | None,
     param: tuple[str, ...],
     output_format: str,
     timeout: float,
@@ -96,7 +97,7 @@ def _syntax_message(problem: SyntaxProblem | None, message: str) -> str:
 def _query_request(
     sparql: str | None,
     name: str | None,
-    query_file: click.utils.LazyFile | None,
+    query_file: IO[str] | None,
     params: tuple[str, ...],
     output_format: str,
 ) -> QueryRequest:

@@ -195,6 +195,6 @@ def _publish_own(
     store: Store, inbox: Inbox, curator: str, triples: list[ox.Triple], what: str
 ) -> tuple[int, ChangeResult]:
     """Submit triples a curator wrote and publish them at once (call under the writer lock)."""
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     number = submit(store, inbox, body, "application/n-triples", curator, what)
     return number, publish(store, inbox, number, curator, summary=what)

@@ -8,6 +8,7 @@ received → invalid | valid → publishing → published, or → rejected.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import sqlite3
@@ -139,7 +140,8 @@ class Inbox:
         before: int | None = None,
     ) -> list[Submission]:
         """Submissions, newest first: all, or one submitter's, or those in one state; ``before`` pages."""
-        where, parameters = [], []
+        where: list[str] = []
+        parameters: list[object] = []
         if before is not None:
             where.append("id < ?")
             parameters.append(before)
@@ -156,7 +158,7 @@ class Inbox:
             ).fetchall()
         return [_submission(row) for row in rows]
 
-    def published_by(self, generations: list[int]) -> dict[int, int]:
+    def published_by(self, generations: builtins.list[int]) -> dict[int, int]:  # list: the method above
         """The submission each of these generations published: generation -> submission id."""
         if not generations:
             return {}
@@ -208,7 +210,7 @@ def _json(value: object) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True)
 
 
-def _submission(row: tuple) -> Submission:
+def _submission(row: tuple[Any, ...]) -> Submission:
     values = list(row)
     values[6] = json.loads(values[6]) if values[6] else None
     values[8] = json.loads(values[8]) if values[8] else None

@@ -29,7 +29,7 @@ def preview(store: Store, submission: Submission, body: bytes, record: str) -> D
         quads = list(staged.scratch)
     live = describe(store, topic)
     triples = [q.triple for q in quads]
-    kept = [q for q in live.quads if q.graph_name.value != graph]
+    kept = [q for q in live.quads if q.graph_name != ox.NamedNode(graph)]
     own = {t.subject for t in triples}  # the context also gives them inferred types; show what was said
     labels = [_in_owner_graph(t, store.base) for t in live_context(store, triples) if t.subject not in own]
     return Description(topic, [*kept, *quads, *labels], live.graphs | {graph})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers.expat import ExpatError
@@ -18,6 +19,8 @@ from bd4m_kg.curation.validation import Problem, ValidationReport
 from bd4m_kg.rdf.namespaces import compact
 from bd4m_kg.rdf.source_lines import jsonld_pointers, rdfxml_lines, statement_lines
 
+Places = Mapping[tuple[str, str | None], int | str]  # (subject, predicate) -> a line, or a JSON pointer
+READERS: dict[str, Callable[[str, str], Places]]
 READERS = {".ttl": statement_lines, ".nt": statement_lines, ".n3": statement_lines, ".rdf": rdfxml_lines}
 READERS |= {".owl": rdfxml_lines, ".xml": rdfxml_lines, ".jsonld": jsonld_pointers, ".json": jsonld_pointers}
 
@@ -52,7 +55,7 @@ def locate_in(report: ValidationReport, texts: dict[str, tuple[str, str, str]]) 
     return located
 
 
-def _places(suffix: str, text: str, base: str) -> dict:
+def _places(suffix: str, text: str, base: str) -> Places:
     """Where each subject and property is written, or nothing when the text has no lines to point at.
 
     The document was already read by pyoxigraph; a reader that cannot follow it (an empty RDF/XML
@@ -85,7 +88,7 @@ def as_text(conforms: bool, located: list[Located]) -> str:
             out.append(f"  {item.problem.severity:<9} {where}  {what}{value}")
             out.append(f"            {item.problem.message or 'no message'}")
     verdict = "Conforms (warnings only)." if conforms else "Does not conform."
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for item in located:
         counts[item.problem.severity] += 1
     summary = ", ".join(f"{n} {kind.lower()}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))

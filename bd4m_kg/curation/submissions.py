@@ -214,7 +214,7 @@ def graph_triples(store: Store, graph: str) -> list[ox.Triple]:
     """The live triples of one graph."""
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
     answer = store.query(QueryRequest(query, graph_format="nt"))
-    return list(ox.parse(answer.read(), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+    return list(ox.parse(answer.read(), format=ox.RdfFormat.N_TRIPLES))
 
 
 def _lines(graph: Any) -> list[str]:
@@ -304,7 +304,7 @@ def provenance(store: Store, submission: Submission, curator: str, records: list
     def prov(name: str) -> ox.NamedNode:
         return ox.NamedNode(PROV + name)
 
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (activity, RDF_TYPE, prov("Activity")),
         (activity, RDFS_LABEL, ox.Literal(f"Publication of submission {submission.id}", language="en")),
         (activity, prov("wasAssociatedWith"), agent),

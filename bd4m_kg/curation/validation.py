@@ -157,6 +157,7 @@ def validate(
 def _keep_only(report: Graph, focus: set[Node]) -> bool:
     """Drop the results about nodes outside ``focus`` from ``report``; whether no violation is left."""
     root = report.value(predicate=RDF.type, object=SH.ValidationReport)
+    assert root is not None, "pySHACL always writes a report node"
     for result in list(report.objects(root, SH.result)):
         if report.value(result, SH.focusNode) not in focus:
             report.remove((root, SH.result, result))

@@ -10,7 +10,7 @@ so the cost follows the size of the submission, not of the graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 import pyoxigraph as ox
 
@@ -64,7 +64,9 @@ def _canonical(triples: list[ox.Triple], base: str) -> list[ox.Triple]:
     if base == BASE:
         return triples
     return [
-        ox.Triple(*(rebased(term, base, BASE) for term in (t.subject, t.predicate, t.object)))
+        ox.Triple(
+            rebased(t.subject, base, BASE), rebased(t.predicate, base, BASE), rebased(t.object, base, BASE)
+        )
         for t in triples
     ]
 
@@ -82,7 +84,7 @@ def live_context(store: Store, submission: Iterable[ox.Triple]) -> list[ox.Tripl
     return context + _inferred_types(store, triples + context)
 
 
-def _construct(store: Store, template: str, terms: set) -> list[ox.Triple]:
+def _construct(store: Store, template: str, terms: Set[object]) -> list[ox.Triple]:
     """Run a lookup for ``terms`` in batches; the triples it found."""
     ordered = sorted(terms, key=str)
     found: list[ox.Triple] = []
@@ -96,7 +98,7 @@ def _construct(store: Store, template: str, terms: set) -> list[ox.Triple]:
             scheme=SKOS_IN_SCHEME.value,
         )
         answer = store.query(QueryRequest(query, graph_format="nt"))
-        found.extend(ox.parse(answer.read(), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+        found.extend(ox.parse(answer.read(), format=ox.RdfFormat.N_TRIPLES))
     return found
 
 

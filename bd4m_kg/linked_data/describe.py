@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import pyoxigraph as ox
 
@@ -61,10 +62,10 @@ def describe(store: Store, topic: str, deadline: float | None = None) -> Descrip
     linking = {q.subject.value for q in first if q.predicate.value == LINKS and _is_iri(q.subject)}
     named = {*_terms(content), *(_owner(n) for n in linking)} - {topic}
     second = _quads(store, [_subjects(linking), _labels(named)], deadline)
-    around = [q for q in second if q.subject.value in linking]
+    around = [q for q in second if _is_iri(q.subject) and q.subject.value in linking]
     third = _quads(store, [_labels(set(_terms(around)) - named - {topic})], deadline)
     quads = _distinct([*content, *second, *third])
-    return Description(topic, quads, frozenset(q.graph_name.value for q in quads))  # type: ignore[union-attr]
+    return Description(topic, quads, frozenset(q.graph_name.value for q in quads))  # type: ignore[union-attr]  # every quad read from a GRAPH pattern has a named graph
 
 
 def shapes_graphs(store: Store, deadline: float | None = None) -> list[str]:
@@ -118,7 +119,7 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(i)) for i in sorted(iris))
 
 
-def _is_iri(term: object) -> bool:
+def _is_iri(term: object) -> TypeGuard[ox.NamedNode]:
     return isinstance(term, ox.NamedNode)
 
 
@@ -145,4 +146,4 @@ def _owner(iri: str) -> str:
 
 def _distinct(quads: list[ox.Quad]) -> list[ox.Quad]:
     seen: set[ox.Quad] = set()
-    return [q for q in quads if not (q in seen or seen.add(q))]  # type: ignore[func-returns-value]
+    return [q for q in quads if not (q in seen or seen.add(q))]  # type: ignore[func-returns-value]  # set.add returns None: keeps the first of each quad, in order

@@ -46,9 +46,9 @@ def serialize_document(description: Description, about: list[ox.Quad], short: st
     rdf_format = RDF_FORMATS[short]
     quads = [*about, *description.quads]
     if short in QUAD_FORMATS:
-        return ox.serialize(quads, format=rdf_format.format, prefixes=_prefixes(short))  # type: ignore[return-value]
+        return ox.serialize(quads, format=rdf_format.format, prefixes=_prefixes(short))  # type: ignore[return-value]  # serialize without an output returns bytes
     triples = list(dict.fromkeys(q.triple for q in quads))
-    return ox.serialize(triples, format=rdf_format.format, prefixes=_prefixes(short))  # type: ignore[return-value]
+    return ox.serialize(triples, format=rdf_format.format, prefixes=_prefixes(short))  # type: ignore[return-value]  # serialize without an output returns bytes
 
 
 def document_etag(short: str, versions: dict[str, GraphVersion]) -> str:

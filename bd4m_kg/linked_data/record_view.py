@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -105,14 +106,16 @@ class _Index:
 
     def __init__(self, description: Description, base: str) -> None:
         self.base = base
-        self.out: dict[ox.NamedNode | ox.BlankNode, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        self.out: dict[ox.NamedNode | ox.BlankNode, dict[str, list[Any]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for quad in description.quads:
-            values = self.out[quad.subject][quad.predicate.value]  # type: ignore[index]
+            values = self.out[quad.subject][quad.predicate.value]  # type: ignore[index]  # subjects of a description are IRIs or blank nodes
             if quad.object not in values:
                 values.append(quad.object)
 
-    def values(self, subject: object, predicate: str) -> list:
-        return self.out.get(subject, {}).get(predicate, [])  # type: ignore[call-overload]
+    def values(self, subject: object, predicate: str) -> list[Any]:
+        return self.out.get(subject, {}).get(predicate, [])  # type: ignore[call-overload, no-any-return]  # any subject: unknown ones have no values
 
     def label(self, term: object) -> str:
         """The English (else any) label of a term, else a readable end of its IRI."""
@@ -206,7 +209,7 @@ TERM_KINDS = {  # what a term of an ontology is, in words
 }
 
 
-def _defined_here(index: _Index, topic: ox.NamedNode, owned: set) -> list[Table]:
+def _defined_here(index: _Index, topic: ox.NamedNode, owned: set[ox.BlankNode]) -> list[Table]:
     """Terms ``topic#…`` the record defines without linking to them (an ontology's classes and properties)."""
     terms = [s for s in index.out if isinstance(s, ox.NamedNode) and _part_of(s, topic) and s not in owned]
     if not terms:
@@ -226,7 +229,7 @@ def _comments(index: _Index, term: ox.NamedNode) -> list[str]:
     return [v.value for v in index.values(term, f"{RDFS}comment")]
 
 
-def _owned_nodes(index: _Index, topic: ox.NamedNode) -> set:
+def _owned_nodes(index: _Index, topic: ox.NamedNode) -> set[ox.BlankNode]:
     """Nodes the topic's record holds: blank nodes and ``topic#…`` IRIs it links to."""
     return {v for values in index.out.get(topic, {}).values() for v in values if _part_of(v, topic)}
 
@@ -260,7 +263,7 @@ def period_text(start: str | None, end: str | None) -> str:
     return f"from {start} (no end date given)" if start else f"until {end}"
 
 
-def _parts(index: _Index, topic: ox.NamedNode, owned: set) -> list[Table]:
+def _parts(index: _Index, topic: ox.NamedNode, owned: set[ox.BlankNode]) -> list[Table]:
     tables = []
     for predicate, values in index.out.get(topic, {}).items():
         nodes = [v for v in values if v in owned and index.out.get(v)]
@@ -278,7 +281,7 @@ def _parts(index: _Index, topic: ox.NamedNode, owned: set) -> list[Table]:
 
 def _incoming(index: _Index, topic: ox.NamedNode) -> list[Table]:
     """What links to the topic: one table per linking property, a row per linking node and its record."""
-    groups: dict[str, list] = defaultdict(list)
+    groups: dict[str, list[Any]] = defaultdict(list)
     for subject, properties in index.out.items():
         if subject == topic or (isinstance(subject, ox.NamedNode) and _part_of(subject, topic)):
             continue
@@ -331,6 +334,6 @@ def _json_ld(description: Description, index: _Index, topic: ox.NamedNode) -> st
     triples.append(ox.Triple(topic, ox.NamedNode(f"{SCHEMA}name"), ox.Literal(index.label(topic))))
     for summary in (v for p in SUMMARY_PROPERTIES for v in index.values(topic, p)):
         triples.append(ox.Triple(topic, ox.NamedNode(f"{SCHEMA}description"), summary))
-    text = ox.serialize(list(dict.fromkeys(triples)), format=ox.RdfFormat.JSON_LD).decode()  # type: ignore[union-attr]
+    text = ox.serialize(list(dict.fromkeys(triples)), format=ox.RdfFormat.JSON_LD).decode()  # type: ignore[union-attr]  # serialize without an output returns bytes
     compact = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
     return compact.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -72,7 +72,9 @@ def _replacement(description: Description, base: str) -> str | None:
     replacement = next((o for p, o in said if p == REPLACED_BY and isinstance(o, ox.NamedNode)), None)
     if replacement is not None:
         return page_path(replacement.value, base) or replacement.value
-    if any(p == DEPRECATED and o.value in {"true", "1"} for p, o in said):  # both spell xsd:boolean true
+    if any(
+        p == DEPRECATED and isinstance(o, ox.Literal) and o.value in {"true", "1"} for p, o in said
+    ):  # both spell xsd:boolean true
         raise Retired(f"{description.topic} was retired from the directory and has no replacement")
     return None
 

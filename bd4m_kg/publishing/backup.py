@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bd4m_kg.publishing.changes import recover
+from bd4m_kg.rdf.rdf_io import as_file
 from bd4m_kg.store import Store, side_files
 from bd4m_kg.store.state import utc_now
 
@@ -57,7 +58,7 @@ def backup(store: Store, folder: Path) -> Manifest:
             if (store.state.folder / name).exists():
                 _copy_sqlite(store.state.folder / name, folder / name)
         with gzip.GzipFile(folder / QUADS, "wb", compresslevel=6, mtime=0) as output:
-            store.dump_quads(output)
+            store.dump_quads(as_file(output))
         if (store.state.folder / RELEASES).is_dir():
             shutil.copytree(
                 store.state.folder / RELEASES, folder / RELEASES, copy_function=side_files.link_or_copy
@@ -77,7 +78,7 @@ def restore(store: Store, folder: Path) -> Manifest:
                 f"{store.location} is not empty: restore into a new store folder or an empty server"
             )
         with gzip.open(folder / QUADS, "rb") as nquads:  # first: a failure here leaves the store empty
-            store.load_dataset(nquads)
+            store.load_dataset(as_file(nquads))
         if (folder / RELEASES).is_dir():
             shutil.copytree(
                 folder / RELEASES, store.state.folder / RELEASES, copy_function=side_files.link_or_copy

@@ -19,13 +19,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypedDict
 
 import pyoxigraph as ox
 
 from bd4m_kg.publishing.feed import page_of
 from bd4m_kg.rdf.iris import member_iri
 from bd4m_kg.rdf.namespaces import PREFIXES
+from bd4m_kg.rdf.rdf_io import as_file
 from bd4m_kg.store import QueryRequest, Store
 
 COMPRESSION = 6  # zlib's default: level 9 takes twice as long for a few per cent
@@ -44,6 +45,17 @@ class DumpFile:
     media_type: str
     bytes: int
     sha256: str
+
+
+class Counts(TypedDict):
+    """The VoID counts a manifest carries (see :class:`Manifest`)."""
+
+    triples: int
+    quads: int
+    entities: int
+    classes: dict[str, int]
+    properties: dict[str, int]
+    graphs: dict[str, int]
 
 
 @dataclass
@@ -140,7 +152,7 @@ def _gzip(path: Path, short: str, header: bytes, write: Callable[[IO[bytes]], No
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=COMPRESSION) as out,
     ):
         out.write(header)
-        write(out)
+        write(as_file(out))
     digest = hashlib.sha256()
     with path.open("rb") as written:
         for block in iter(lambda: written.read(1 << 20), b""):
@@ -151,7 +163,9 @@ def _gzip(path: Path, short: str, header: bytes, write: Callable[[IO[bytes]], No
 def _trig(nquads_gz: Path, output: IO[bytes]) -> None:
     """The N-Quads dump again as TriG (same quads, same order, grouped by graph, with prefixes)."""
     with gzip.open(nquads_gz, "rb") as quads:
-        ox.serialize(ox.parse(quads, ox.RdfFormat.N_QUADS), output, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        ox.serialize(
+            ox.parse(as_file(quads), ox.RdfFormat.N_QUADS), output, ox.RdfFormat.TRIG, prefixes=PREFIXES
+        )
 
 
 def _union(store: Store, output: IO[bytes]) -> None:
@@ -159,7 +173,7 @@ def _union(store: Store, output: IO[bytes]) -> None:
         output.write(chunk)
 
 
-def _counts(store: Store) -> dict[str, object]:
+def _counts(store: Store) -> Counts:
     """The VoID counts of the store as it is now."""
 
     def pairs(query: str) -> dict[str, int]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from bd4m_kg.rdf.iris import member_iri, version_of
+from bd4m_kg.rdf.rdf_io import as_file
 from bd4m_kg.store import Store
 from bd4m_kg.store.state import FeedMember
 
@@ -61,7 +62,8 @@ def keep_versions(store: Store, graphs: Iterable[str]) -> None:
     open_members = store.state.uncaptured(graphs)
     if not open_members:
         return
-    contents = _by_graph(ox.serialize(_graph_quads(store, set(open_members)), format=ox.RdfFormat.N_QUADS))
+    quads = _graph_quads(store, set(open_members))
+    contents = _by_graph(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     store.state.keep_contents({p: contents.get(g, b"") for g, p in open_members.items()})
 
 
@@ -177,9 +179,10 @@ def _graph_quads(store: Store, graphs: set[str]) -> list[ox.Quad]:
         query = f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
         rows = store.select(query)
         return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+    wanted = {ox.NamedNode(g) for g in graphs}
     with tempfile.TemporaryFile() as dump:
         with gzip.GzipFile(fileobj=dump, mode="wb") as packed:
-            store.dump_quads(packed)
+            store.dump_quads(as_file(packed))
         dump.seek(0)
         with gzip.GzipFile(fileobj=dump, mode="rb") as unpacked:
-            return [q for q in ox.parse(unpacked, ox.RdfFormat.N_QUADS) if q.graph_name.value in graphs]  # type: ignore[union-attr]
+            return [q for q in ox.parse(as_file(unpacked), ox.RdfFormat.N_QUADS) if q.graph_name in wanted]

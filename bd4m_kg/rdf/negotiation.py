@@ -14,10 +14,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS, essence
+from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat, essence
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,9 @@ class NotAcceptable(ValueError):
 
 
 def _offers(
-    table: dict, aliases: dict[str, tuple[str, ...]], names: dict[str, tuple[str, ...]]
+    table: Mapping[str, RdfFormat | ResultFormat],
+    aliases: dict[str, tuple[str, ...]],
+    names: dict[str, tuple[str, ...]],
 ) -> tuple[Offer, ...]:
     return tuple(
         Offer(

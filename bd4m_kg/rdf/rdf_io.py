@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+
+
+def as_file(stream: object) -> IO[bytes]:
+    """A binary stream (gzip, a socket's chunks) as pyoxigraph's parse and serialise functions type it."""
+    return cast(IO[bytes], stream)
 
 
 class RdfSyntaxError(ValueError):
@@ -147,5 +153,5 @@ def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
         triple = getattr(triple, "triple", triple)  # a quad's triple
         if isinstance(triple.object, ox.Triple) or getattr(triple.object, "direction", None):
             raise RdfSyntaxError(f"{RDF12_REFUSED} ({triple})")
-        graph.add((term(triple.subject), URIRef(triple.predicate.value), term(triple.object)))  # type: ignore[arg-type]
+        graph.add((term(triple.subject), URIRef(triple.predicate.value), term(triple.object)))  # type: ignore[arg-type]  # term() maps each pyoxigraph term to its rdflib one
     return graph

@@ -57,9 +57,10 @@ class _Reader:
     """A small Turtle state machine: which subject and predicate each term belongs to."""
 
     def __init__(self, base: str) -> None:
-        self.base, self.prefixes = base, {}
+        self.base = base
+        self.prefixes: dict[str, str] = {}
         self.found: dict[tuple[str, str | None], int] = {}
-        self.stack: list[list] = [[None, None, "subject"]]  # [subject, predicate, expecting]
+        self.stack: list[list[str | None]] = [[None, None, "subject"]]  # [subject, predicate, expecting]
         self.directive: list[str] | None = None
         self.skip_next = False  # a datatype IRI or a language tag belongs to the literal before it
 

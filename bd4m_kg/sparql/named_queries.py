@@ -17,6 +17,9 @@ from bd4m_kg.layout import project_root
 FRONT_MATTER = "#+"
 
 
+Bindable = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple  # what a variable may be bound to
+
+
 class NamedQueryError(ValueError):
     """A named query that is missing, malformed or called with an unknown parameter."""
 
@@ -69,7 +72,7 @@ class NamedQuery:
         terms = " ".join(str(ox.NamedNode(iri)) for iri in bindings.values())
         return f"{text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
 
-    def substitutions(self, values: dict[str, str] | None = None) -> dict[ox.Variable, ox.NamedNode]:
+    def substitutions(self, values: dict[str, str] | None = None) -> dict[ox.Variable, Bindable]:
         """The parameters' values as pyoxigraph substitutions: the caller's, else the defaults."""
         return {ox.Variable(name): ox.NamedNode(iri) for name, iri in self.bindings(values).items()}
 

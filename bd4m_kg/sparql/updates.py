@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateUpdate
@@ -117,7 +118,7 @@ def _template_graphs(clause: CompValue, with_graph: URIRef | None) -> set[str]:
     return graphs
 
 
-def _field(node: CompValue, key: str) -> object:
+def _field(node: CompValue, key: str) -> Any:  # rdflib's algebra is untyped
     """A field of an rdflib algebra node, or None (its ``get`` answers the key itself when missing)."""
     return node[key] if key in node else None  # noqa: SIM401 - CompValue.get returns the key when missing
 

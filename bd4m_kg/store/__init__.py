@@ -130,10 +130,10 @@ class Store(ABC):
         """Run a SELECT and return its rows as ``{variable: pyoxigraph term}`` (unbound ones left out)."""
         answer = self.query(QueryRequest(query, results_format="json"), deadline)
         solutions = ox.parse_query_results(answer.read(), format=ox.QueryResultsFormat.JSON)
-        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]  # a SELECT gives QuerySolutions
         return [
             {n: value for n in names if (value := row[n]) is not None}
-            for row in solutions  # type: ignore[union-attr]
+            for row in solutions  # type: ignore[union-attr]  # a SELECT gives QuerySolutions
         ]
 
     def graph_names(self) -> list[str]:

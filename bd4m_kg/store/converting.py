@@ -38,7 +38,7 @@ class BlankNodeFix(io.RawIOBase):
         """Always: this is a source to read."""
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]  # RawIOBase.readinto takes any writable buffer
         """Fill ``buffer``, holding back a tail that may be the start of a split marker."""
         while not self.ended and len(self.pending) < len(buffer) + len(ENGINE_BLANK_NODE):
             chunk = next(self.chunks, None)
@@ -85,7 +85,7 @@ def solutions_as(source: IO[bytes], target: ox.QueryResultsFormat) -> Callable[[
     """A writer of JSON results from ``source`` in ``target``."""
 
     def write(sink: IO[bytes]) -> None:
-        ox.parse_query_results(source, format=ox.QueryResultsFormat.JSON).serialize(sink, format=target)  # type: ignore[union-attr]
+        ox.parse_query_results(source, format=ox.QueryResultsFormat.JSON).serialize(sink, format=target)
 
     return write
 
@@ -95,7 +95,7 @@ def triples_as(source: IO[bytes], target: ox.RdfFormat) -> Callable[[IO[bytes]],
 
     def write(sink: IO[bytes]) -> None:
         quads = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
-        ox.serialize((quad.triple for quad in quads), sink, format=target)  # type: ignore[arg-type]
+        ox.serialize((quad.triple for quad in quads), sink, format=target)
 
     return write
 
@@ -107,18 +107,18 @@ def boolean_as(value: bool, target: ox.QueryResultsFormat) -> bytes:
         format=ox.QueryResultsFormat.JSON,
     )
     output = io.BytesIO()
-    answer.serialize(output, format=target)  # type: ignore[union-attr]
+    answer.serialize(output, format=target)
     return output.getvalue()
 
 
 def capped_solutions(source: IO[bytes], cap: int, target: ox.QueryResultsFormat) -> tuple[bytes, bool]:
     """At most ``cap`` JSON results from ``source`` in ``target``, and whether more came."""
     solutions = ox.parse_query_results(source, format=ox.QueryResultsFormat.JSON)
-    names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]
+    names = [variable.value for variable in solutions.variables]  # type: ignore[union-attr]  # parsed JSON results of a SELECT are QuerySolutions
     counted = line_cap("solutions", cap)
     try:
         counted.write(("\t".join(f"?{name}" for name in names) + "\n").encode())
-        for row in solutions:  # type: ignore[union-attr]
+        for row in solutions:  # type: ignore[union-attr]  # parsed JSON results of a SELECT are QuerySolutions
             cells = (str(value) if (value := row[name]) is not None else "" for name in names)
             counted.write(("\t".join(cells) + "\n").encode())
     except CapReached:

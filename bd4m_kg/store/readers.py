@@ -15,10 +15,11 @@ import time
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import IO, cast
 
 import pyoxigraph as ox
 
-from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS
+from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat
 from bd4m_kg.store import Answer, QueryRequest, QuerySyntaxError, QueryTimeout, StoreError
 from bd4m_kg.store.result_cap import CapReached, convert, line_cap, line_format
 
@@ -55,8 +56,9 @@ def _answer(store: ox.Store, request: QueryRequest, connection: Connection) -> N
         options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
     if request.substitutions:
         options["substitutions"] = {ox.Variable(k): ox.NamedNode(v) for k, v in request.substitutions.items()}
-    result = store.query(request.query, **options)  # type: ignore[arg-type]
+    result = store.query(request.query, **options)  # type: ignore[arg-type]  # the options are the keyword arguments of Store.query
     writer = _ChunkWriter(connection)
+    chosen: RdfFormat | ResultFormat
     if isinstance(result, ox.QueryTriples):
         kind, chosen = "graph", RDF_FORMATS[request.graph_format]
     else:
@@ -64,13 +66,13 @@ def _answer(store: ox.Store, request: QueryRequest, connection: Connection) -> N
         chosen = RESULT_FORMATS[request.results_format]
     if request.cap is None or kind == "boolean":
         connection.send(("head", kind, chosen.media_type, False))
-        result.serialize(writer, chosen.format)  # type: ignore[arg-type]
+        result.serialize(writer, chosen.format)  # type: ignore[arg-type]  # the format matches the kind of result
     else:
         counted = line_cap(kind, request.cap)
         with contextlib.suppress(CapReached):
-            result.serialize(counted, line_format(kind))  # type: ignore[arg-type]
+            result.serialize(counted, line_format(kind))  # type: ignore[arg-type]  # a line cap is a writable binary file
         connection.send(("head", kind, chosen.media_type, counted.full))
-        convert(counted.kept(), kind, chosen.format, writer)
+        convert(counted.kept(), kind, chosen.format, cast(IO[bytes], writer))
     writer.flush()
     connection.send(("end",))
 
@@ -106,7 +108,7 @@ class _Reader:
             self.kill()
             raise QueryTimeout()
         try:
-            return self.connection.recv()
+            return cast(tuple[object, ...], self.connection.recv())  # what _serve sends
         except (EOFError, OSError) as error:
             self.kill()
             raise StoreError("a query process ended unexpectedly; try again") from error
@@ -210,7 +212,7 @@ class _Stream:
             self.close()
             raise
         if message[0] == "data":
-            return message[1]  # type: ignore[return-value]
+            return message[1]  # type: ignore[return-value]  # the reader sends a str after 'error'
         self.open = False
         self.pool.release(self.reader)
         if message[0] == "error":

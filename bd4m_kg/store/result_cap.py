@@ -78,10 +78,10 @@ def convert(lines: bytes, kind: str, target: ox.QueryResultsFormat | ox.RdfForma
     """Write capped TSV results (or a TSV boolean) or N-Triples in the target format."""
     if kind == "graph":
         triples = (quad.triple for quad in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES))
-        ox.serialize(triples, output, format=target)  # type: ignore[arg-type]
+        ox.serialize(triples, output, format=target)  # type: ignore[arg-type]  # the output is a writable binary file
     else:
         results = ox.parse_query_results(io.BytesIO(lines), format=ox.QueryResultsFormat.TSV)
-        results.serialize(output, format=target)  # type: ignore[arg-type]
+        results.serialize(output, format=target)  # type: ignore[arg-type]  # the output is a writable binary file
 
 
 LINE_COMMENTS = ("ttl", "nt", "nq", "trig")  # formats where a line starting with # is a comment

@@ -16,6 +16,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -25,6 +26,8 @@ from bd4m_kg.rdf.namespaces import BASE
 from bd4m_kg.rdf.rdf_io import RDF12_REFUSED, located_error
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple  # what a triple's subject may be
+T = TypeVar("T", bound=Term)
 RDF12_TRIPLE = """SELECT ?s ?p ?o WHERE {
     { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER (isTRIPLE(?o) || LANGDIR(?o) != "")
 } LIMIT 1"""
@@ -85,9 +88,11 @@ class Staging:
 
     def refuse_rdf12(self, name: str) -> None:
         """Refuse triple terms and strings with a base direction, which nothing downstream reads."""
-        found = list(self._read().query(RDF12_TRIPLE, use_default_graph_as_union=True))
+        found = list(
+            cast(ox.QuerySolutions, self._read().query(RDF12_TRIPLE, use_default_graph_as_union=True))
+        )
         if found:
-            triple = ox.Triple(found[0]["s"], found[0]["p"], found[0]["o"])  # type: ignore[arg-type]
+            triple = ox.Triple(found[0]["s"], found[0]["p"], found[0]["o"])
             raise StagingError(f"{name}: {RDF12_REFUSED} ({triple})")
 
     def place_records(self) -> None:
@@ -113,7 +118,16 @@ class Staging:
             return
         quads = list(self.scratch)
         self.scratch.clear()
-        self.scratch.extend(ox.Quad(*(rebased(term, BASE, self.base) for term in quad)) for quad in quads)
+        old, new = BASE, self.base
+        self.scratch.extend(
+            ox.Quad(
+                rebased(q.subject, old, new),
+                rebased(q.predicate, old, new),
+                rebased(q.object, old, new),
+                rebased(q.graph_name, old, new),
+            )
+            for q in quads
+        )
 
     def graphs(self) -> list[str]:
         """The named graphs the change fills (and so replaces), sorted (listed once per content)."""
@@ -138,16 +152,16 @@ class Staging:
         self.close()
 
 
-def rebased(term: Term, old: str, new: str) -> Term:
+def rebased(term: T, old: str, new: str) -> T:
     """The term with an IRI under ``old`` moved under ``new`` (any other term as it is)."""
     if isinstance(term, ox.NamedNode) and term.value.startswith(old):
-        return ox.NamedNode(new + term.value[len(old) :])
+        return cast(T, ox.NamedNode(new + term.value[len(old) :]))  # an IRI stays an IRI
     return term
 
 
-def _owners(triples: list[ox.Triple], base: str) -> dict[ox.NamedNode | ox.BlankNode, ox.NamedNode]:
+def _owners(triples: list[ox.Triple], base: str) -> dict[Subject, ox.NamedNode]:
     """Each subject's graph: IRIs by their record, blank nodes by the subject that refers to them."""
-    owners: dict[ox.NamedNode | ox.BlankNode, ox.NamedNode] = {}
+    owners: dict[Subject, ox.NamedNode] = {}
     for t in triples:
         if isinstance(t.subject, ox.NamedNode) and (graph := record_graph(t.subject.value, base)):
             owners[t.subject] = ox.NamedNode(graph)

@@ -192,7 +192,7 @@ class StoreState:
             )
         return generation
 
-    def update_journal(self, generation: int, journal: dict[str, str]) -> None:
+    def update_journal(self, generation: int, journal: dict[str, object]) -> None:
         """Record how far a pending change has come (e.g. a bulk build that is complete)."""
         with self.connection() as db:
             db.execute(
@@ -314,7 +314,7 @@ class StoreState:
     def member_count(self) -> int:
         """How many members the change feed has."""
         with self.connection() as db:
-            return db.execute("SELECT count(*) FROM feed_members").fetchone()[0]
+            return int(db.execute("SELECT count(*) FROM feed_members").fetchone()[0])
 
     def last_member(self, up_to: int | None = None) -> FeedMember | None:
         """The last member of the feed, or of the generations up to ``up_to``."""

@@ -19,7 +19,7 @@ import json
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -28,6 +28,7 @@ from requests.auth import HTTPDigestAuth
 
 from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS
 from bd4m_kg.rdf.query_form import query_form
+from bd4m_kg.rdf.rdf_io import as_file
 from bd4m_kg.store import (
     Answer,
     QueryRequest,
@@ -110,10 +111,10 @@ class VirtuosoStore(Store):
                 return capped_answer("graph", response, until, request.cap, chosen_graph)
             if chosen_graph.format == ox.RdfFormat.N_TRIPLES:
                 return Answer("graph", chosen_graph.media_type, chunks, truncated)
-            body = streamed(triples_as(BlankNodeFix(chunks), chosen_graph.format), close)
+            body = streamed(triples_as(as_file(BlankNodeFix(chunks)), chosen_graph.format), close)
             return Answer("graph", chosen_graph.media_type, body, truncated)
         chosen_results = RESULT_FORMATS[request.results_format]
-        source = BlankNodeFix(chunks)
+        source = as_file(BlankNodeFix(chunks))
         if request.cap is not None:
             data, full = capped_solutions(source, request.cap, chosen_results.format)
             close()
@@ -194,9 +195,9 @@ class VirtuosoStore(Store):
                 "ResultSetMaxRows in the [SPARQL] section of its virtuoso.ini above the triple count"
             )
         rows = ox.parse_query_results(
-            BlankNodeFix(response_chunks(response, None)), format=ox.QueryResultsFormat.JSON
+            as_file(BlankNodeFix(response_chunks(response, None))), format=ox.QueryResultsFormat.JSON
         )
-        quads = (ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)  # type: ignore[union-attr]
+        quads = (ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)  # type: ignore[union-attr]  # the query binds ?s ?p ?o ?g in every row
         ox.serialize(quads, output, format=ox.RdfFormat.N_QUADS)
 
     # -- writing -----------------------------------------------------------------------------
@@ -216,7 +217,7 @@ class VirtuosoStore(Store):
         replaced = sorted({*staging.graphs(), *drop})
         self.state.update_journal(
             generation, {"strategy": "replace-graphs", "data": str(data), "drop": replaced}
-        )  # type: ignore[dict-item]
+        )
         self._replay(self.state.pending())
 
     def _replay(self, pending: ChangeRecord | None) -> bool:
@@ -288,7 +289,7 @@ class VirtuosoStore(Store):
                 f"Virtuoso refused the graph {graph} ({response.status_code}): {response.text[:500]}"
             )
 
-    def _update(self, text: str, params: dict[str, list[str]] | None = None) -> None:
+    def _update(self, text: str, params: dict[str, Any] | None = None) -> None:
         """Send one update request; 400 is a syntax error, any other refusal an UpdateError."""
         response = self._send(
             "sparql-auth", text.encode(), "application/sparql-update; charset=utf-8", params
@@ -301,7 +302,7 @@ class VirtuosoStore(Store):
             )
 
     def _send(
-        self, endpoint: str, body: bytes, media_type: str, params: dict | None = None
+        self, endpoint: str, body: bytes, media_type: str, params: dict[str, Any] | None = None
     ) -> requests.Response:
         try:
             return self.http.post(
@@ -332,7 +333,7 @@ class VirtuosoStore(Store):
             self._export(_quads_of(graphs), output)
         self.state.update_journal(
             generation, {"strategy": "marked-update", "undo": str(undo), "drop": graphs}
-        )  # type: ignore[dict-item]
+        )
         params = {"using-graph-uri": list(dataset.using), "using-named-graph-uri": list(dataset.using_named)}
         try:
             self._update(with_generation(with_base(update, dataset.base_iri), self.base, generation), params)
