@@ -24,10 +24,11 @@ from bd4m_kg.curation.submissions import (
     submit,
     triples_diff,
 )
+from bd4m_kg.publishing import feed_log
 from bd4m_kg.publishing.changes import ChangeResult
+from bd4m_kg.publishing.feed_log import FeedMember
 from bd4m_kg.rdf.iris import is_curator, member_iri, record_graph
 from bd4m_kg.store import Store
-from bd4m_kg.store.state import FeedMember
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -69,7 +70,7 @@ class Version:
 
 def record_history(store: Store, inbox: Inbox, graph: str) -> list[Version]:
     """Every version of ``graph``, newest first; empty when the graph never existed."""
-    members = store.state.graph_members(graph)
+    members = feed_log.graph_members(store.state, graph)
     submissions = inbox.published_by([m.generation for m in members])
     changes = {c.generation: c for c in store.state.changes_of([m.generation for m in members])}
     versions, before = [], canonical([])
@@ -119,12 +120,12 @@ def history_triples(base: str, topic: str, graph: str, versions: list[Version]) 
 
 def member_at(store: Store, graph: str, generation: int) -> FeedMember | None:
     """The feed member of ``graph`` made at ``generation`` exactly (None: that change did not touch it)."""
-    return next((m for m in store.state.graph_members(graph) if m.generation == generation), None)
+    return next((m for m in feed_log.graph_members(store.state, graph) if m.generation == generation), None)
 
 
 def version_triples(store: Store, graph: str, generation: int) -> list[ox.Triple] | None:
     """The content of ``graph`` as it was at ``generation``; None if it did not exist then."""
-    members = [m for m in store.state.graph_members(graph) if m.generation <= generation]
+    members = [m for m in feed_log.graph_members(store.state, graph) if m.generation <= generation]
     if not members or members[-1].deleted:
         return None
     return member_triples(store, members[-1])

@@ -23,6 +23,7 @@ from typing import IO, TypedDict
 
 import pyoxigraph as ox
 
+from bd4m_kg.publishing import feed_log
 from bd4m_kg.publishing.feed import page_of
 from bd4m_kg.rdf.iris import member_iri
 from bd4m_kg.rdf.namespaces import PREFIXES
@@ -117,7 +118,7 @@ def write_dumps(store: Store) -> Manifest:
         return found
     change = next(iter(store.state.changes(after=generation - 1)), None)
     time = change.time if change else ""
-    last = store.state.last_member(up_to=generation)
+    last = feed_log.last_member(store.state, up_to=generation)
     header = (
         f"# BD4M Data Innovation Directory, generation {generation} ({time}).\n"
         + (

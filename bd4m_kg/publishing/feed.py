@@ -20,10 +20,11 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from bd4m_kg.publishing import feed_log
+from bd4m_kg.publishing.feed_log import FeedMember
 from bd4m_kg.rdf.iris import member_iri, version_of
 from bd4m_kg.rdf.rdf_io import as_file
 from bd4m_kg.store import Store
-from bd4m_kg.store.state import FeedMember
 
 PAGE_SIZE = 100
 VALUES_LIMIT = 200  # graphs read by one query; more are read from a dump of the store
@@ -50,7 +51,7 @@ def record_members(store: Store, generation: int) -> None:
         present = set(store.graph_names())
     else:
         present = {row["g"].value for row in store.select(_present_query(change.graphs))}
-    store.state.add_members(generation, change.time, {g: g not in present for g in change.graphs})
+    feed_log.add_members(store.state, generation, change.time, {g: g not in present for g in change.graphs})
 
 
 def keep_versions(store: Store, graphs: Iterable[str]) -> None:
@@ -59,12 +60,12 @@ def keep_versions(store: Store, graphs: Iterable[str]) -> None:
     Call under the writer lock, before the write: only graphs whose latest member has no kept
     content are read, so the cost follows the size of the change.
     """
-    open_members = store.state.uncaptured(graphs)
+    open_members = feed_log.uncaptured(store.state, graphs)
     if not open_members:
         return
     quads = _graph_quads(store, set(open_members))
     contents = _by_graph(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-    store.state.keep_contents({p: contents.get(g, b"") for g, p in open_members.items()})
+    feed_log.keep_contents(store.state, {p: contents.get(g, b"") for g, p in open_members.items()})
 
 
 def _present_query(graphs: Iterable[str]) -> str:
@@ -86,7 +87,7 @@ def record_missing_members(store: Store) -> None:
 
     Their content is read as the store is now, which is that generation's state when it was the last.
     """
-    last = store.state.last_member()
+    last = feed_log.last_member(store.state)
     for change in store.state.changes(after=last.generation if last else 0):
         record_members(store, change.generation)
 
@@ -101,11 +102,11 @@ class FeedPage:
 
 def feed_page(store: Store, number: int, stream: str, page_url: str) -> FeedPage | None:
     """Page ``number`` of the feed (None past the end). ``stream`` and ``page_url(n)`` are URLs."""
-    total = store.state.member_count()
+    total = feed_log.member_count(store.state)
     if number < 0 or (number * PAGE_SIZE >= total and number > 0):
         return None
-    members = store.state.members(number * PAGE_SIZE, PAGE_SIZE)
-    following = store.state.members((number + 1) * PAGE_SIZE, 1)
+    members = feed_log.members(store.state, number * PAGE_SIZE, PAGE_SIZE)
+    following = feed_log.members(store.state, (number + 1) * PAGE_SIZE, 1)
     node, stream_node = ox.NamedNode(page_url.format(number)), ox.NamedNode(stream)
     quads = _stream_description(stream_node, ox.NamedNode(page_url.format(0)))
     quads.append(ox.Quad(node, RDF_TYPE, ox.NamedNode(f"{TREE}Node")))
@@ -165,7 +166,7 @@ def _member_content(store: Store, member: FeedMember) -> bytes:
     latest = store.state.graph_versions({member.graph}).get(member.graph)
     if latest is not None and latest.generation == member.generation:
         return current
-    return store.state.member_content(member.position) or b""
+    return feed_log.member_content(store.state, member.position) or b""
 
 
 def _time(value: str) -> ox.Literal:

@@ -11,7 +11,7 @@ import fcntl
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,13 +27,6 @@ CREATE TABLE IF NOT EXISTS changes (
     status TEXT NOT NULL CHECK (status IN ('pending', 'committed')),
     journal TEXT NOT NULL DEFAULT '{}'
 );
-CREATE TABLE IF NOT EXISTS tokens (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    digest TEXT NOT NULL UNIQUE,
-    created TEXT NOT NULL,
-    revoked TEXT
-);
 CREATE TABLE IF NOT EXISTS change_graphs (
     generation INTEGER NOT NULL REFERENCES changes (generation) ON DELETE CASCADE,
     graph TEXT NOT NULL,
@@ -41,15 +34,6 @@ CREATE TABLE IF NOT EXISTS change_graphs (
     PRIMARY KEY (generation, graph)
 );
 CREATE INDEX IF NOT EXISTS change_graphs_by_graph ON change_graphs (graph, generation);
-CREATE TABLE IF NOT EXISTS feed_members (
-    position INTEGER PRIMARY KEY,
-    generation INTEGER NOT NULL,
-    graph TEXT NOT NULL,
-    deleted INTEGER NOT NULL,
-    time TEXT NOT NULL,
-    content BLOB  -- the version's N-Quads, kept once a later change replaces it; NULL: still current
-);
-CREATE INDEX IF NOT EXISTS feed_members_by_graph ON feed_members (graph, generation);
 """
 
 
@@ -74,18 +58,6 @@ class GraphVersion:
     time: str
 
 
-@dataclass(frozen=True)
-class FeedMember:
-    """One member of the change feed: a record graph's version (or deletion) at a generation."""
-
-    position: int
-    generation: int
-    graph: str
-    deleted: bool
-    time: str
-    content: bytes | None  # N-Quads of the version; None while the store still holds it
-
-
 class StoreState:
     """The SQLite bookkeeping of one store; safe to share between threads and processes."""
 
@@ -96,8 +68,20 @@ class StoreState:
         self._thread_lock = threading.Lock()
         self._holder: int | None = None
         self._generation: tuple[tuple[tuple[int, int], ...], int] | None = None
+        self._owned: set[str] = set()
         with self.connection() as db:
             db.executescript(_SCHEMA)
+
+    def own_tables(self, schema: str) -> None:
+        """Create a feature's own tables (``CREATE … IF NOT EXISTS``), once per process.
+
+        The change log and the journal are the store's; the change feed's log and the tokens
+        are their features' (``publishing/feed_log.py``, ``curation/tokens.py``), in the same file.
+        """
+        if schema not in self._owned:
+            with self.connection() as db:
+                db.executescript(schema)
+            self._owned.add(schema)
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
@@ -238,93 +222,12 @@ class StoreState:
                 ).fetchall()
         return {graph: GraphVersion(generation, time) for graph, generation, time in rows}
 
-    def add_members(self, generation: int, time: str, graphs: dict[str, bool]) -> None:
-        """Append a generation's change-feed members, once: graph -> True when it was deleted."""
-        with self.connection() as db:
-            if db.execute("SELECT 1 FROM feed_members WHERE generation = ?", (generation,)).fetchone():
-                return
-            start = db.execute("SELECT coalesce(max(position), -1) + 1 FROM feed_members").fetchone()[0]
-            db.executemany(
-                "INSERT INTO feed_members (position, generation, graph, deleted, time, content) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (start + i, generation, g, int(graphs[g]), time, b"" if graphs[g] else None)
-                    for i, g in enumerate(sorted(graphs))
-                ],
-            )
-
-    def members(self, start: int, count: int) -> list[FeedMember]:
-        """Change-feed members from position ``start`` on, at most ``count``, in order."""
-        with self.connection() as db:
-            rows = db.execute(
-                "SELECT position, generation, graph, deleted, time, content FROM feed_members "
-                "WHERE position >= ? ORDER BY position LIMIT ?",
-                (start, count),
-            ).fetchall()
-        return [FeedMember(p, g, graph, bool(d), t, c) for p, g, graph, d, t, c in rows]
-
-    def graph_members(self, graph: str) -> list[FeedMember]:
-        """Every member (version or deletion) of one graph, oldest first."""
-        with self.connection() as db:
-            rows = db.execute(
-                "SELECT position, generation, graph, deleted, time, content FROM feed_members "
-                "WHERE graph = ? ORDER BY generation",
-                (graph,),
-            ).fetchall()
-        return [FeedMember(p, g, graph, bool(d), t, c) for p, g, graph, d, t, c in rows]
-
     def changes_of(self, generations: list[int]) -> list[ChangeRecord]:
         """The committed changes of these generations, oldest first."""
         if not generations:
             return []
         marks = ",".join("?" * len(generations))
         return self._changes(f"status = 'committed' AND generation IN ({marks})", tuple(generations))
-
-    def uncaptured(self, graphs: Iterable[str]) -> dict[str, int]:
-        """Of these graphs, those whose latest member has no content kept yet: graph -> position."""
-        found: dict[str, int] = {}
-        with self.connection() as db:
-            for part in in_parts(sorted(set(graphs))):
-                latest = db.execute(
-                    "SELECT max(position) FROM feed_members WHERE graph IN "
-                    f"({','.join('?' * len(part))}) GROUP BY graph",
-                    part,
-                ).fetchall()
-                positions = [row[0] for row in latest]
-                open_ones = db.execute(
-                    "SELECT graph, position FROM feed_members WHERE content IS NULL AND position IN "
-                    f"({','.join('?' * len(positions)) or 'NULL'})",
-                    positions,
-                ).fetchall()
-                found.update(open_ones)
-        return found
-
-    def keep_contents(self, contents: dict[int, bytes]) -> None:
-        """Keep the content of members (by position) whose graph is about to change."""
-        with self.connection() as db:
-            rows = [(content, position) for position, content in contents.items()]
-            db.executemany("UPDATE feed_members SET content = ? WHERE position = ?", rows)
-
-    def member_content(self, position: int) -> bytes | None:
-        """The kept content of a member, or None while the store still holds it."""
-        with self.connection() as db:
-            row = db.execute("SELECT content FROM feed_members WHERE position = ?", (position,)).fetchone()
-        return row[0] if row else None
-
-    def member_count(self) -> int:
-        """How many members the change feed has."""
-        with self.connection() as db:
-            return int(db.execute("SELECT count(*) FROM feed_members").fetchone()[0])
-
-    def last_member(self, up_to: int | None = None) -> FeedMember | None:
-        """The last member of the feed, or of the generations up to ``up_to``."""
-        with self.connection() as db:
-            row = db.execute(
-                "SELECT position, generation, graph, deleted, time, x'' FROM feed_members "
-                "WHERE generation <= ? ORDER BY position DESC LIMIT 1",
-                (up_to if up_to is not None else 2**62,),
-            ).fetchone()
-        return FeedMember(row[0], row[1], row[2], bool(row[3]), row[4], row[5]) if row else None
 
     def _changes(self, where: str, parameters: tuple[object, ...]) -> list[ChangeRecord]:
         with self.connection() as db:
