@@ -1,8 +1,4 @@
-"""The ``bd4m-kg`` command line: each command wraps one core function.
-
-Exit codes: 0 ok, 1 the knowledge does not pass a check, 2 usage, unreadable input or an
-unreachable store.
-"""
+"""The ``bd4m-kg`` click group: its help is the command's front page; each command module adds to it."""
 
 from __future__ import annotations
 
