@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from bd4m_kg.curation.history import NoSuchRecord, Refused
 from bd4m_kg.curation.inbox import NoSuchSubmission, WrongState
 from bd4m_kg.curation.preview import NotInSubmission
-from bd4m_kg.curation.submissions import Conflict, NotConforming
+from bd4m_kg.curation.submissions import Conflict, NotConforming, SubmissionError
 from bd4m_kg.linked_data.resolution import NotKnown, Retired
 from bd4m_kg.rdf.complexity import TooComplex
 from bd4m_kg.rdf.negotiation import NotAcceptable, prefers_html
@@ -79,6 +79,7 @@ ERRORS: tuple[tuple[type[Exception], Rule], ...] = (  # the first class an error
     (Refused, Rule(409)),
     (Conflict, Rule(409)),
     (NotConforming, Rule(422)),
+    (SubmissionError, Rule(422)),
 )
 
 

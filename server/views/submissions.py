@@ -25,7 +25,7 @@ from bd4m_kg.rdf.iris import (
     publication_iri,
 )
 from bd4m_kg.server.http.auth import needs
-from bd4m_kg.server.http.errors import ApiError, payload
+from bd4m_kg.server.http.errors import ApiError, http_error, payload
 from bd4m_kg.server.http.uploads import FORM_FORMATS
 from bd4m_kg.server.middleware.metrics import PUBLICATIONS, VALIDATIONS
 from bd4m_kg.server.middleware.store import get_inbox, get_store
@@ -203,10 +203,11 @@ def _visible(number: int, token: Token) -> Submission:
     return submission
 
 
-def _unreadable(number: int, error: Exception) -> ApiError:
+def _unreadable(number: int, error: curation.SubmissionError) -> ApiError:
     """422 for a submission kept as received that cannot be read as records."""
-    return ApiError(
-        422, f"submission {number} cannot be read as records, so there is nothing to show or publish: {error}"
+    return http_error(
+        error,
+        f"submission {number} cannot be read as records, so there is nothing to show or publish: {error}",
     )
 
 
