@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from bd4m_kg.store.state import StoreState, utc_now
@@ -27,11 +25,6 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 """
 PREFIX = "bd4m_"
-
-
-def _connection(state: StoreState) -> AbstractContextManager[sqlite3.Connection]:
-    state.own_tables(SCHEMA)
-    return state.connection()
 
 
 class TokenError(ValueError):
@@ -67,7 +60,7 @@ def create_token(state: StoreState, name: str, role: str) -> str:
     if role not in ROLES:
         raise TokenError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     secret = PREFIX + secrets.token_urlsafe(32)
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         if db.execute("SELECT 1 FROM tokens WHERE name = ? AND revoked IS NULL", (name,)).fetchone():
             raise TokenError(f"{name} already has a token: revoke it first (bd4m-kg token revoke {name})")
         db.execute("DELETE FROM tokens WHERE name = ?", (name,))
@@ -80,7 +73,7 @@ def create_token(state: StoreState, name: str, role: str) -> str:
 
 def revoke_token(state: StoreState, name: str) -> None:
     """Revoke ``name``'s token; from now on it is refused."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         changed = db.execute(
             "UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL", (utc_now(), name)
         ).rowcount
@@ -90,7 +83,7 @@ def revoke_token(state: StoreState, name: str) -> None:
 
 def list_tokens(state: StoreState) -> list[Token]:
     """Every token's name, role and dates, sorted by name."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         rows = db.execute("SELECT name, role, created, revoked FROM tokens ORDER BY name").fetchall()
     return [Token(*row) for row in rows]
 
@@ -98,7 +91,7 @@ def list_tokens(state: StoreState) -> list[Token]:
 def authenticate(state: StoreState, secret: str) -> Token | None:
     """The token ``secret`` belongs to, or None (unknown or revoked); compared in constant time."""
     digest = _digest(secret)
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         row = db.execute(
             "SELECT name, role, created, revoked, digest FROM tokens WHERE digest = ?", (digest,)
         ).fetchone()

@@ -8,9 +8,7 @@ store's ``state.sqlite`` and belongs to this module.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from bd4m_kg.store.state import StoreState, in_parts
@@ -40,14 +38,9 @@ class FeedMember:
     content: bytes | None  # N-Quads of the version; None while the store still holds it
 
 
-def _connection(state: StoreState) -> AbstractContextManager[sqlite3.Connection]:
-    state.own_tables(SCHEMA)
-    return state.connection()
-
-
 def add_members(state: StoreState, generation: int, time: str, graphs: dict[str, bool]) -> None:
     """Append a generation's change-feed members, once: graph -> True when it was deleted."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         if db.execute("SELECT 1 FROM feed_members WHERE generation = ?", (generation,)).fetchone():
             return
         start = db.execute("SELECT coalesce(max(position), -1) + 1 FROM feed_members").fetchone()[0]
@@ -63,7 +56,7 @@ def add_members(state: StoreState, generation: int, time: str, graphs: dict[str,
 
 def members(state: StoreState, start: int, count: int) -> list[FeedMember]:
     """Change-feed members from position ``start`` on, at most ``count``, in order."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         rows = db.execute(
             "SELECT position, generation, graph, deleted, time, content FROM feed_members "
             "WHERE position >= ? ORDER BY position LIMIT ?",
@@ -74,7 +67,7 @@ def members(state: StoreState, start: int, count: int) -> list[FeedMember]:
 
 def graph_members(state: StoreState, graph: str) -> list[FeedMember]:
     """Every member (version or deletion) of one graph, oldest first."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         rows = db.execute(
             "SELECT position, generation, graph, deleted, time, content FROM feed_members "
             "WHERE graph = ? ORDER BY generation",
@@ -86,7 +79,7 @@ def graph_members(state: StoreState, graph: str) -> list[FeedMember]:
 def uncaptured(state: StoreState, graphs: Iterable[str]) -> dict[str, int]:
     """Of these graphs, those whose latest member has no content kept yet: graph -> position."""
     found: dict[str, int] = {}
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         for part in in_parts(sorted(set(graphs))):
             latest = db.execute(
                 "SELECT max(position) FROM feed_members WHERE graph IN "
@@ -105,27 +98,27 @@ def uncaptured(state: StoreState, graphs: Iterable[str]) -> dict[str, int]:
 
 def keep_contents(state: StoreState, contents: dict[int, bytes]) -> None:
     """Keep the content of members (by position) whose graph is about to change."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         rows = [(content, position) for position, content in contents.items()]
         db.executemany("UPDATE feed_members SET content = ? WHERE position = ?", rows)
 
 
 def member_content(state: StoreState, position: int) -> bytes | None:
     """The kept content of a member, or None while the store still holds it."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         row = db.execute("SELECT content FROM feed_members WHERE position = ?", (position,)).fetchone()
     return row[0] if row else None
 
 
 def member_count(state: StoreState) -> int:
     """How many members the change feed has."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         return int(db.execute("SELECT count(*) FROM feed_members").fetchone()[0])
 
 
 def last_member(state: StoreState, up_to: int | None = None) -> FeedMember | None:
     """The last member of the feed, or of the generations up to ``up_to``."""
-    with _connection(state) as db:
+    with state.owned_connection(SCHEMA) as db:
         row = db.execute(
             "SELECT position, generation, graph, deleted, time, x'' FROM feed_members "
             "WHERE generation <= ? ORDER BY position DESC LIMIT 1",

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,8 +72,8 @@ class StoreState:
         with self.connection() as db:
             db.executescript(_SCHEMA)
 
-    def own_tables(self, schema: str) -> None:
-        """Create a feature's own tables (``CREATE … IF NOT EXISTS``), once per process.
+    def owned_connection(self, schema: str) -> AbstractContextManager[sqlite3.Connection]:
+        """:meth:`connection`, with a feature's own tables (``CREATE … IF NOT EXISTS``) made first, once.
 
         The change log and the journal are the store's; the change feed's log and the tokens
         are their features' (``publishing/feed_log.py``, ``curation/tokens.py``), in the same file.
@@ -82,6 +82,7 @@ class StoreState:
             with self.connection() as db:
                 db.executescript(schema)
             self._owned.add(schema)
+        return self.connection()
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
