@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Bytes of complete answers kept in memory for repeated GETs until the next change; 0 turns it off.",
     ),
     Setting(
+        "MEMORY_COPY",
+        True,
+        "Keep a copy of the embedded store in memory (about 550 bytes a quad) for documents and "
+        "lookups, ten times faster than from disk; false reads them from the store's snapshot.",
+    ),
+    Setting(
         "UPLOAD_LIMIT", 64 * 1024 * 1024, "Largest request body in bytes; a bigger one is refused with 413."
     ),
     Setting(

@@ -7,21 +7,24 @@ to, and what links to it from other graphs (the linking nodes, the labels of wha
 the records that own them), at most :data:`INCOMING` linking nodes. A graph IRI's document is the
 graph itself; the shapes' document (``{base}shapes``, terms ``#Shape``) holds every shapes graph.
 
-Each query names its subjects as constants, in a ``VALUES`` block before the pattern, so that the
-engine looks each one up in its indexes (a few round trips); patterns joined through variables
-across groups would make it scan whole graphs.
+A description is read in three rounds of :data:`Part` lookups (each round needs what the one
+before found). On a store this process can read (:meth:`Store.lookups`), each part is a few
+index lookups by subject, object or graph, with no query to plan and no process to cross. On a
+remote store each round is one query; it names its subjects as constants, in a ``VALUES`` block
+before the pattern, so that the engine looks each one up in its indexes; patterns joined through
+variables across groups would make it scan whole graphs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeGuard
 
 import pyoxigraph as ox
 
 from bd4m_kg.rdf.iris import owned_graph, shapes_document, shapes_graphs_prefix
-from bd4m_kg.store import Store
+from bd4m_kg.store import IndexView, Store
 
 INCOMING = 500
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -30,18 +33,61 @@ LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
 )
+LABEL_TERMS = tuple(ox.NamedNode(p) for p in LABELS)
+RDF_TYPE_TERM = LABEL_TERMS[0]
 
 
 @dataclass(frozen=True)
 class Description:
-    """The quads describing ``topic`` (each in the graph it lives in) and every graph they were read from."""
+    """The quads describing ``topic`` (each in its graph), the graphs they came from, and when.
+
+    ``generation`` is the store's generation the quads were read at.
+    """
 
     topic: str
     quads: list[ox.Quad]
     graphs: frozenset[str]
+    generation: int = 0
 
     def __bool__(self) -> bool:
         return bool(self.quads)
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Every quad of a graph."""
+
+    graph: str
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The triples of these subjects, and those of the blank nodes directly under them."""
+
+    iris: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Linking:
+    """Nodes of graphs other than ``own`` that link to ``topic``, and blank ones whole.
+
+    Each linking node is marked with :data:`LINKS`, at most :data:`INCOMING` of them.
+    """
+
+    topic: str
+    own: str | None
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labels and types of IRIs, from whichever graphs hold them."""
+
+    iris: frozenset[str]
+
+
+Part = Graph | Subjects | Linking | Labels
+Reader = Callable[[list[Part]], list[ox.Quad]]
+LINKS = "urn:bd4m:links-here"  # marks a linking node in the first answer; never stored
 
 
 def describe(store: Store, topic: str, deadline: float | None = None) -> Description:
@@ -50,22 +96,35 @@ def describe(store: Store, topic: str, deadline: float | None = None) -> Descrip
     Raises ValueError for a topic that is not an IRI (nothing reaches a query unchecked).
     """
     topic = ox.NamedNode(topic).value
-    if topic == shapes_document(store.base):
-        graphs = shapes_graphs(store, deadline)
-        return Description(topic, _quads(store, [_graph(g) for g in graphs], deadline), frozenset(graphs))
-    own = owned_graph(topic, store.base)
-    if own is not None and (own == topic or own.endswith("/graph/ontology")):
-        quads = _quads(store, [_graph(own)], deadline)  # a graph, or the ontology: the document is the graph
-        return Description(topic, quads, frozenset({own}))
-    first = _quads(store, [_graph(own) if own else _subjects([topic]), _linking(topic, own)], deadline)
+    with store.lookups() as view:
+        read = _reader(store, view, deadline)
+        if topic == shapes_document(store.base):
+            graphs = shapes_graphs(store, deadline)
+            return _described(topic, read([Graph(g) for g in graphs]), view, frozenset(graphs))
+        own = owned_graph(topic, store.base)
+        if own is not None and (own == topic or own.endswith("/graph/ontology")):
+            return _described(topic, read([Graph(own)]), view, frozenset({own}))  # the document is the graph
+        return _described(topic, _record(read, topic, own), view)
+
+
+def _record(read: Reader, topic: str, own: str | None) -> list[ox.Quad]:
+    """A record's graph (or a concept's triples), what links to it, and the labels of what they name."""
+    first = read([Graph(own) if own else Subjects(frozenset({topic})), Linking(topic, own)])
     content = [q for q in first if q.predicate.value != LINKS]
     linking = {q.subject.value for q in first if q.predicate.value == LINKS and _is_iri(q.subject)}
     named = {*_terms(content), *(_owner(n) for n in linking)} - {topic}
-    second = _quads(store, [_subjects(linking), _labels(named)], deadline)
+    second = read([Subjects(frozenset(linking)), Labels(frozenset(named))])
     around = [q for q in second if _is_iri(q.subject) and q.subject.value in linking]
-    third = _quads(store, [_labels(set(_terms(around)) - named - {topic})], deadline)
-    quads = _distinct([*content, *second, *third])
-    return Description(topic, quads, frozenset(q.graph_name.value for q in quads))  # type: ignore[union-attr]  # every quad read from a GRAPH pattern has a named graph
+    third = read([Labels(frozenset(set(_terms(around)) - named - {topic}))])
+    return _distinct([*content, *second, *third])
+
+
+def _described(
+    topic: str, quads: list[ox.Quad], view: IndexView, graphs: frozenset[str] | None = None
+) -> Description:
+    if graphs is None:  # every quad read by a part has a named graph
+        graphs = frozenset(q.graph_name.value for q in quads)  # type: ignore[union-attr]
+    return Description(topic, quads, graphs, view.generation)
 
 
 def shapes_graphs(store: Store, deadline: float | None = None) -> list[str]:
@@ -77,15 +136,83 @@ def shapes_graphs(store: Store, deadline: float | None = None) -> list[str]:
     return sorted(row["g"].value for row in store.select(query, deadline))
 
 
-LINKS = "urn:bd4m:links-here"  # marks a linking node in the first answer; never stored
+def _reader(store: Store, view: IndexView, deadline: float | None) -> Reader:
+    """Lookups in this process when the store allows them, else one query per round."""
+    index = view.quads
+    if index is not None:
+        return lambda parts: _looked_up(index, parts)
+    return lambda parts: _queried(store, parts, deadline)
 
 
-def _graph(graph: str) -> str:
-    return f"{{ GRAPH <{graph}> {{ ?s ?p ?o }} BIND(<{graph}> AS ?g) }}"
+# -- index lookups ---------------------------------------------------------------------------
+
+
+def _looked_up(index: ox.Store, parts: list[Part]) -> list[ox.Quad]:
+    """The parts' quads by pattern; those of the default graph are left out (it holds none of ours)."""
+    found: list[ox.Quad] = []
+    for part in parts:
+        if isinstance(part, Graph):
+            found.extend(index.quads_for_pattern(None, None, None, ox.NamedNode(part.graph)))
+        elif isinstance(part, Subjects):
+            found.extend(_subject_quads(index, part.iris))
+        elif isinstance(part, Linking):
+            found.extend(_linking_nodes(index, part))
+        else:
+            for iri in part.iris:
+                node = ox.NamedNode(iri)
+                for predicate in LABEL_TERMS:
+                    found.extend(index.quads_for_pattern(node, predicate, None, None))
+    return [q for q in found if isinstance(q.graph_name, ox.NamedNode)]
+
+
+def _subject_quads(index: ox.Store, iris: frozenset[str]) -> Iterator[ox.Quad]:
+    for subject in iris:
+        for quad in index.quads_for_pattern(ox.NamedNode(subject), None, None, None):
+            yield quad
+            if isinstance(quad.object, ox.BlankNode):
+                yield from index.quads_for_pattern(quad.object, None, None, quad.graph_name)
+
+
+def _linking_nodes(index: ox.Store, part: Linking) -> Iterator[ox.Quad]:
+    marked: set[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]] = set()
+    blank_done: set[tuple[ox.BlankNode, ox.NamedNode]] = set()
+    mark = ox.NamedNode(LINKS)
+    for quad in index.quads_for_pattern(None, None, ox.NamedNode(part.topic), None):
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode) or quad.predicate == RDF_TYPE_TERM or graph.value == part.own:
+            continue
+        node = (quad.subject, graph)
+        if node not in marked and len(marked) < INCOMING:
+            marked.add(node)  # type: ignore[arg-type]  # a subject is never a literal
+            yield ox.Quad(quad.subject, mark, mark, graph)
+        if isinstance(quad.subject, ox.BlankNode) and node not in blank_done:
+            blank_done.add(node)  # type: ignore[arg-type]  # the subject is a blank node
+            yield from index.quads_for_pattern(quad.subject, None, None, graph)
+
+
+# -- queries (a remote store) ------------------------------------------------------------------
+
+
+def _queried(store: Store, parts: list[Part], deadline: float | None) -> list[ox.Quad]:
+    groups = [g for g in (_group(part) for part in parts) if g]
+    if not groups:
+        return []
+    query = "SELECT ?g ?s ?p ?o WHERE {\n" + "\nUNION\n".join(groups) + "\n}"
+    return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in store.select(query, deadline)]
+
+
+def _group(part: Part) -> str:
+    """The part as a group of a query ("" for one with nothing to look up)."""
+    if isinstance(part, Graph):
+        return f"{{ GRAPH <{part.graph}> {{ ?s ?p ?o }} BIND(<{part.graph}> AS ?g) }}"
+    if isinstance(part, Subjects):
+        return _subjects(part.iris)
+    if isinstance(part, Linking):
+        return _linking(part.topic, part.own)
+    return _labels(part.iris)
 
 
 def _subjects(subjects: Iterable[str]) -> str:
-    """The subjects' triples and those of the blank nodes directly under them ("" for none)."""
     values = _values(subjects)
     if not values:
         return ""
@@ -96,7 +223,6 @@ def _subjects(subjects: Iterable[str]) -> str:
 
 
 def _linking(topic: str, own: str | None) -> str:
-    """Nodes of other graphs that link to the topic (marked with :data:`LINKS`), and blank ones whole."""
     elsewhere = f" && ?g != <{own}>" if own else ""
     condition = f"FILTER(?q != <{RDF_TYPE}>{elsewhere})"
     return (
@@ -107,7 +233,6 @@ def _linking(topic: str, own: str | None) -> str:
 
 
 def _labels(iris: Iterable[str]) -> str:
-    """The labels and types of IRIs, from whichever graphs hold them ("" for none)."""
     wanted = ", ".join(f"<{p}>" for p in LABELS)
     values = _values(iris)
     if not values:
@@ -119,16 +244,11 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(i)) for i in sorted(iris))
 
 
+# -- what quads name ---------------------------------------------------------------------------
+
+
 def _is_iri(term: object) -> TypeGuard[ox.NamedNode]:
     return isinstance(term, ox.NamedNode)
-
-
-def _quads(store: Store, parts: list[str], deadline: float | None) -> list[ox.Quad]:
-    parts = [p for p in parts if p]
-    if not parts:
-        return []
-    query = "SELECT ?g ?s ?p ?o WHERE {\n" + "\nUNION\n".join(parts) + "\n}"
-    return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in store.select(query, deadline)]
 
 
 def _terms(quads: Iterable[ox.Quad]) -> Iterable[str]:

@@ -16,6 +16,7 @@ from bd4m_kg.linked_data.describe import Description, describe
 from bd4m_kg.rdf.formats import RDF_FORMATS
 from bd4m_kg.rdf.iris import Document, document_of, document_path, page_path, record_path, thing_iri
 from bd4m_kg.store import Store
+from bd4m_kg.store.state import GraphVersion
 
 REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
 DEPRECATED = "http://www.w3.org/2002/07/owl#deprecated"
@@ -31,10 +32,14 @@ class Retired(LookupError):
 
 @dataclass(frozen=True)
 class Resolved:
-    """A document, what it holds, and where its record went when it was replaced (else None)."""
+    """A document, what it holds, and where its record went when it was replaced (else None).
+
+    ``versions`` are those of the graphs the description was read from.
+    """
 
     document: Document
     description: Description
+    versions: dict[str, GraphVersion]
     moved_to: str | None = None
 
 
@@ -55,14 +60,22 @@ def find_document(store: Store, path: str) -> Document:
 
 
 def read_document(store: Store, found: Document, deadline: float | None = None) -> Resolved:
-    """What a document holds, or why it holds nothing."""
-    try:
-        description = describe(store, found.topic, deadline)
-    except ValueError as error:
-        raise NotKnown(f"there is no document about {found.topic!r}") from error
+    """What a document holds, or why it holds nothing.
+
+    The versions are those the description was read at: when a change lands between the two
+    reads, the description is read again, so that an ETag never names content it was not built from.
+    """
+    for _ in range(3):
+        try:
+            description = describe(store, found.topic, deadline)
+        except ValueError as error:
+            raise NotKnown(f"there is no document about {found.topic!r}") from error
+        versions = store.state.graph_versions(description.graphs)
+        if all(v.generation <= description.generation for v in versions.values()):
+            break
     if not description:
         raise NotKnown(f"the graph knows nothing of {found.topic}")
-    return Resolved(found, description, _replacement(description, store.base))
+    return Resolved(found, description, versions, _replacement(description, store.base))
 
 
 def _replacement(description: Description, base: str) -> str | None:
@@ -85,6 +98,9 @@ def _exists(store: Store, topic: str) -> bool:
         subject = ox.NamedNode(topic)
     except ValueError:
         return False
+    with store.lookups() as view:
+        if view.quads is not None:
+            return next(iter(view.quads.quads_for_pattern(subject, None, None, None)), None) is not None
     return bool(store.select(f"SELECT ?p WHERE {{ {subject} ?p ?o }} LIMIT 1"))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -101,6 +102,19 @@ class Answer:
             close()
 
 
+@dataclass(frozen=True)
+class IndexView:
+    """The store at one generation, for bounded lookups of our own (descriptions, existence checks).
+
+    ``quads`` is a read-only pyoxigraph store in this process: index lookups that run no user
+    text and need no killable process. None for a store this process cannot read directly (a
+    remote server): ask it with queries.
+    """
+
+    generation: int
+    quads: ox.Store | None
+
+
 class Store(ABC):
     """A place the directory's graphs live: queries in, answers out, changes only through ``write``."""
 
@@ -121,6 +135,11 @@ class Store(ABC):
     def generation(self) -> int:
         """The number of the last committed change."""
         return self.state.generation
+
+    @contextmanager
+    def lookups(self) -> Iterator[IndexView]:
+        """The store at its current generation for the lookups of one block (see :class:`IndexView`)."""
+        yield IndexView(self.generation, None)
 
     @abstractmethod
     def query(self, request: QueryRequest, deadline: float | None = None) -> Answer:
@@ -214,14 +233,17 @@ def is_remote(location: str | Path) -> bool:
     return bool(_REMOTE.match(str(location)))
 
 
-def open_store(location: str | Path, state: Path | None = None, readers: int = 1) -> Store:
+def open_store(
+    location: str | Path, state: Path | None = None, readers: int = 1, memory_copy: bool = False
+) -> Store:
     """Open the store at a folder (embedded), an Oxigraph server's or a Virtuoso's URL.
 
     An Oxigraph server is ``http(s)://HOST:PORT``; Virtuoso is
     ``virtuoso+http(s)://USER:PASSWORD@HOST:PORT``, a user with the SPARQL_UPDATE role.
 
     ``state`` is where a remote store keeps its bookkeeping (the embedded store keeps it in its
-    folder); ``readers`` sizes the embedded store's pool of query processes.
+    folder); ``readers`` sizes the embedded store's pool of query processes; ``memory_copy`` keeps
+    a copy of the embedded store in memory for lookups (:mod:`bd4m_kg.store.memory_copy`).
     """
     if str(location).lower().startswith("virtuoso+"):
         from bd4m_kg.store.virtuoso import VirtuosoStore
@@ -233,4 +255,4 @@ def open_store(location: str | Path, state: Path | None = None, readers: int = 1
         return RemoteStore(str(location), state)
     from bd4m_kg.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(Path(location), readers=readers)
+    return EmbeddedStore(Path(location), readers=readers, memory_copy=memory_copy)

@@ -16,6 +16,8 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +25,7 @@ import pyoxigraph as ox
 
 from bd4m_kg.store import (
     Answer,
+    IndexView,
     QueryRequest,
     QuerySyntaxError,
     Store,
@@ -30,6 +33,7 @@ from bd4m_kg.store import (
     UpdateDataset,
     UpdateError,
 )
+from bd4m_kg.store.memory_copy import MemoryCopy
 from bd4m_kg.store.readers import ReaderPool
 from bd4m_kg.store.staging import Staging
 from bd4m_kg.store.state import ChangeRecord, StoreState
@@ -42,13 +46,17 @@ DISK_STAGING_BYTES = 16 * 1024 * 1024  # input this big is staged on disk, ready
 class EmbeddedStore(Store):
     """pyoxigraph on disk: the opening process is the writer; queries run in reader processes."""
 
-    def __init__(self, folder: Path, readers: int = 1) -> None:
+    def __init__(self, folder: Path, readers: int = 1, memory_copy: bool = False) -> None:
         self.folder = folder.resolve()
         self.location = str(self.folder)
         self.state = StoreState(self.folder)
         self.pool = ReaderPool(readers)
         self._live: ox.Store | None = None
         self._snapshot_lock = threading.Lock()
+        self._opened: tuple[int, ox.Store] | None = None  # the snapshot this process reads lookups from
+        self.memory_copy = (
+            MemoryCopy(self._read_snapshot, self.state.changed_graphs, self.folder) if memory_copy else None
+        )
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -58,6 +66,27 @@ class EmbeddedStore(Store):
         if not path.exists():
             self._take_snapshot(self.generation)
         return path
+
+    @contextmanager
+    def lookups(self) -> Iterator[IndexView]:
+        """The current generation in this process: the memory copy when it is there, else the snapshot."""
+        generation = self.generation
+        if self.memory_copy is None:
+            yield IndexView(generation, self._read_snapshot(generation))
+            return
+        with self.memory_copy.at(generation) as copy:
+            yield IndexView(generation, copy if copy is not None else self._read_snapshot(generation))
+
+    def _read_snapshot(self, generation: int) -> ox.Store:
+        """The snapshot of ``generation`` (the current one), opened read-only in this process once."""
+        opened = self._opened
+        if opened is None or opened[0] != generation:
+            path = self.folder / "snapshots" / str(generation)
+            if not path.exists():
+                self._take_snapshot(generation)
+            opened = (generation, ox.Store.read_only(str(path)))
+            self._opened = opened
+        return opened[1]
 
     def query(self, request: QueryRequest, deadline: float | None = None) -> Answer:
         """Answer in a reader process on the current snapshot; kill it after ``deadline`` seconds."""
@@ -203,6 +232,7 @@ class EmbeddedStore(Store):
         """Stop the readers and release the live store."""
         self.pool.close()
         self._live = None
+        self._opened = None
 
 
 def remove_abandoned_stagings(folder: Path) -> None:

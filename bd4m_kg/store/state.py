@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -65,10 +66,14 @@ class StoreState:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
         self.path = folder / "state.sqlite"
+        self._watched = (str(self.path), f"{self.path}-wal")  # a commit changes one of them
         self._thread_lock = threading.Lock()
         self._holder: int | None = None
         self._generation: tuple[tuple[tuple[int, int], ...], int] | None = None
         self._owned: set[str] = set()
+        self._versions: dict[str, GraphVersion] = {}  # every changed graph's last version, up to:
+        self._versions_upto = 0
+        self._versions_lock = threading.Lock()
         with self.connection() as db:
             db.executescript(_SCHEMA)
 
@@ -141,9 +146,9 @@ class StoreState:
 
     def _files_signature(self) -> tuple[tuple[int, int], ...]:
         signature = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+        for path in self._watched:
             try:
-                status = path.stat()
+                status = os.stat(path)
             except FileNotFoundError:
                 continue
             signature.append((status.st_mtime_ns, status.st_size))
@@ -211,17 +216,37 @@ class StoreState:
         return self._changes("status = 'committed' AND generation > ?", (after,))
 
     def graph_versions(self, graphs: frozenset[str] | set[str]) -> dict[str, GraphVersion]:
-        """The last committed change of each of these graphs (graphs never changed are left out)."""
-        rows = []
+        """The last committed change of each of these graphs (graphs never changed are left out).
+
+        Kept in memory and brought up to date from the change log when the generation moves, so
+        a document's ETag costs dictionary lookups.
+        """
+        versions = self._versions_at(self.generation)
+        return {graph: versions[graph] for graph in graphs if graph in versions}
+
+    def _versions_at(self, generation: int) -> dict[str, GraphVersion]:
+        with self._versions_lock:
+            if generation < self._versions_upto:  # the log is not the one read before (a rebuilt store)
+                self._versions, self._versions_upto = {}, 0
+            if generation > self._versions_upto:
+                rows = self._changed_rows(self._versions_upto, generation)
+                self._versions.update((graph, GraphVersion(g, time)) for graph, g, time in rows)
+                self._versions_upto = generation
+            return self._versions
+
+    def changed_graphs(self, after: int, upto: int) -> set[str]:
+        """The graphs the committed changes after generation ``after``, up to ``upto``, touched."""
+        return {graph for graph, _, _ in self._changed_rows(after, upto)}
+
+    def _changed_rows(self, after: int, upto: int) -> list[tuple[str, int, str]]:
+        """(graph, generation, time) of the committed changes in (after, upto], oldest first."""
         with self.connection() as db:
-            for part in in_parts(sorted(graphs)):
-                rows += db.execute(
-                    "SELECT cg.graph, MAX(c.generation), c.time FROM change_graphs cg JOIN changes c USING "
-                    "(generation) WHERE c.status = 'committed' AND cg.graph IN "
-                    f"({','.join('?' * len(part))}) GROUP BY cg.graph",
-                    part,
-                ).fetchall()
-        return {graph: GraphVersion(generation, time) for graph, generation, time in rows}
+            return db.execute(
+                "SELECT cg.graph, c.generation, c.time FROM change_graphs cg JOIN changes c USING "
+                "(generation) WHERE c.status = 'committed' AND c.generation > ? AND c.generation <= ? "
+                "ORDER BY c.generation",
+                (after, upto),
+            ).fetchall()
 
     def changes_of(self, generations: list[int]) -> list[ChangeRecord]:
         """The committed changes of these generations, oldest first."""

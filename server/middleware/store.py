@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         str(app.config["STORE"] or default_store()),
         state_folder(app.config["STATE"]),
         readers=int(app.config["READERS"]),
+        memory_copy=bool(app.config["MEMORY_COPY"]),
     )
     with store.state.writer_lock():
         recover(store)
@@ -35,6 +36,8 @@ def init_app(app: Flask) -> None:
     inbox = Inbox(store.state.folder)
     with store.state.writer_lock():
         reconcile(store, inbox)
+    with store.lookups():  # the memory copy (when kept) starts filling now, not on the first document
+        pass
     app.extensions[EXTENSION] = store
     app.extensions[INBOX] = inbox
     atexit.register(store.close)
