@@ -34,6 +34,7 @@ LABELS = (
     "http://www.w3.org/2004/02/skos/core#prefLabel",
 )
 LABEL_TERMS = tuple(ox.NamedNode(p) for p in LABELS)
+MEMO_ENTRIES = 100_000  # IRIs whose labels a generation keeps, at most (some tens of MB)
 RDF_TYPE_TERM = LABEL_TERMS[0]
 
 
@@ -88,6 +89,7 @@ class Labels:
 Part = Graph | Subjects | Linking | Labels
 Reader = Callable[[list[Part]], list[ox.Quad]]
 LINKS = "urn:bd4m:links-here"  # marks a linking node in the first answer; never stored
+LINKS_TERM = ox.NamedNode(LINKS)
 
 
 def describe(store: Store, topic: str, deadline: float | None = None) -> Description:
@@ -110,8 +112,8 @@ def describe(store: Store, topic: str, deadline: float | None = None) -> Descrip
 def _record(read: Reader, topic: str, own: str | None) -> list[ox.Quad]:
     """A record's graph (or a concept's triples), what links to it, and the labels of what they name."""
     first = read([Graph(own) if own else Subjects(frozenset({topic})), Linking(topic, own)])
-    content = [q for q in first if q.predicate.value != LINKS]
-    linking = {q.subject.value for q in first if q.predicate.value == LINKS and _is_iri(q.subject)}
+    content = [q for q in first if q.predicate != LINKS_TERM]
+    linking = {q.subject.value for q in first if q.predicate == LINKS_TERM and _is_iri(q.subject)}
     named = {*_terms(content), *(_owner(n) for n in linking)} - {topic}
     second = read([Subjects(frozenset(linking)), Labels(frozenset(named))])
     around = [q for q in second if _is_iri(q.subject) and q.subject.value in linking]
@@ -123,7 +125,7 @@ def _described(
     topic: str, quads: list[ox.Quad], view: IndexView, graphs: frozenset[str] | None = None
 ) -> Description:
     if graphs is None:  # every quad read by a part has a named graph
-        graphs = frozenset(q.graph_name.value for q in quads)  # type: ignore[union-attr]
+        graphs = frozenset(g.value for g in {q.graph_name for q in quads})  # type: ignore[union-attr]
     return Description(topic, quads, graphs, view.generation)
 
 
@@ -140,29 +142,42 @@ def _reader(store: Store, view: IndexView, deadline: float | None) -> Reader:
     """Lookups in this process when the store allows them, else one query per round."""
     index = view.quads
     if index is not None:
-        return lambda parts: _looked_up(index, parts)
+        return lambda parts: _looked_up(index, parts, view.memo)
     return lambda parts: _queried(store, parts, deadline)
 
 
 # -- index lookups ---------------------------------------------------------------------------
 
 
-def _looked_up(index: ox.Store, parts: list[Part]) -> list[ox.Quad]:
-    """The parts' quads by pattern; those of the default graph are left out (it holds none of ours)."""
+def _looked_up(index: ox.Store, parts: list[Part], memo: dict[object, object] | None) -> list[ox.Quad]:
+    """The parts' quads by pattern, none from the default graph (it holds none of ours)."""
     found: list[ox.Quad] = []
     for part in parts:
         if isinstance(part, Graph):
             found.extend(index.quads_for_pattern(None, None, None, ox.NamedNode(part.graph)))
         elif isinstance(part, Subjects):
-            found.extend(_subject_quads(index, part.iris))
+            found.extend(
+                q for q in _subject_quads(index, part.iris) if isinstance(q.graph_name, ox.NamedNode)
+            )
         elif isinstance(part, Linking):
             found.extend(_linking_nodes(index, part))
         else:
             for iri in part.iris:
-                node = ox.NamedNode(iri)
-                for predicate in LABEL_TERMS:
-                    found.extend(index.quads_for_pattern(node, predicate, None, None))
-    return [q for q in found if isinstance(q.graph_name, ox.NamedNode)]
+                found.extend(_labels_of(index, iri, memo))
+    return found
+
+
+def _labels_of(index: ox.Store, iri: str, memo: dict[object, object] | None) -> list[ox.Quad]:
+    """An IRI's label and type quads; kept in the generation's memo, as most are named by many documents."""
+    key = ("labels", iri)
+    known = None if memo is None else memo.get(key)
+    if known is None:
+        node = ox.NamedNode(iri)
+        patterns = (index.quads_for_pattern(node, p, None, None) for p in LABEL_TERMS)
+        known = [q for found in patterns for q in found if isinstance(q.graph_name, ox.NamedNode)]
+        if memo is not None and len(memo) < MEMO_ENTRIES:
+            memo[key] = known
+    return known  # type: ignore[return-value]  # the memo holds lists of quads under this key
 
 
 def _subject_quads(index: ox.Store, iris: frozenset[str]) -> Iterator[ox.Quad]:
@@ -176,7 +191,7 @@ def _subject_quads(index: ox.Store, iris: frozenset[str]) -> Iterator[ox.Quad]:
 def _linking_nodes(index: ox.Store, part: Linking) -> Iterator[ox.Quad]:
     marked: set[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]] = set()
     blank_done: set[tuple[ox.BlankNode, ox.NamedNode]] = set()
-    mark = ox.NamedNode(LINKS)
+    mark = LINKS_TERM
     for quad in index.quads_for_pattern(None, None, ox.NamedNode(part.topic), None):
         graph = quad.graph_name
         if not isinstance(graph, ox.NamedNode) or quad.predicate == RDF_TYPE_TERM or graph.value == part.own:
@@ -265,5 +280,5 @@ def _owner(iri: str) -> str:
 
 
 def _distinct(quads: list[ox.Quad]) -> list[ox.Quad]:
-    seen: set[ox.Quad] = set()
-    return [q for q in quads if not (q in seen or seen.add(q))]  # type: ignore[func-returns-value]  # set.add returns None: keeps the first of each quad, in order
+    """The first of each quad, in order."""
+    return list(dict.fromkeys(quads))

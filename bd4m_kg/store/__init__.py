@@ -108,11 +108,13 @@ class IndexView:
 
     ``quads`` is a read-only pyoxigraph store in this process: index lookups that run no user
     text and need no killable process. None for a store this process cannot read directly (a
-    remote server): ask it with queries.
+    remote server): ask it with queries. ``memo`` lives as long as the generation does, for
+    what readers derive from it (the labels of the terms documents name, say).
     """
 
     generation: int
     quads: ox.Store | None
+    memo: dict[object, object] | None = None  # lookups derived from this generation (None: keep none)
 
 
 class Store(ABC):

@@ -75,7 +75,7 @@ class EmbeddedStore(Store):
             yield IndexView(generation, self._read_snapshot(generation))
             return
         with self.memory_copy.at(generation) as copy:
-            yield IndexView(generation, copy if copy is not None else self._read_snapshot(generation))
+            yield copy if copy is not None else IndexView(generation, self._read_snapshot(generation))
 
     def _read_snapshot(self, generation: int) -> ox.Store:
         """The snapshot of ``generation`` (the current one), opened read-only in this process once."""

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from bd4m_kg.store import IndexView
+
 REFILL_GRAPHS = 2_000  # a change naming more graphs than this refills the whole copy
 
 Snapshot = Callable[[int], ox.Store]  # the read-only snapshot of a generation
@@ -42,6 +44,7 @@ class MemoryCopy:
         self._changed_graphs = changed_graphs
         self._store = ox.Store()
         self._generation: int | None = None  # None: empty or being filled
+        self._memo: dict[object, object] = {}  # derived lookups, dropped with the generation
         self._readers = 0
         self._writer_waiting = False
         self._idle = threading.Condition()
@@ -49,15 +52,16 @@ class MemoryCopy:
         self._filling: threading.Thread | None = None
 
     @contextmanager
-    def at(self, generation: int) -> Iterator[ox.Store | None]:
+    def at(self, generation: int) -> Iterator[IndexView | None]:
         """The copy at ``generation`` for the time of the block, or None when it is not there yet."""
         self._catch_up(generation)
         with self._idle:
             current = self._generation == generation and not self._writer_waiting
             if current:
                 self._readers += 1
+                view = IndexView(generation, self._store, self._memo)
         try:
-            yield self._store if current else None
+            yield view if current else None
         finally:
             if current:
                 with self._idle:
@@ -98,7 +102,7 @@ class MemoryCopy:
             for graph, content in quads.items():
                 self._store.remove_graph(ox.NamedNode(graph))
                 self._store.extend(content)
-            self._generation = generation
+            self._generation, self._memo = generation, {}
 
     def _refill_running(self) -> bool:
         return self._filling is not None and self._filling.is_alive()
@@ -118,8 +122,7 @@ class MemoryCopy:
             self._snapshot(generation).dump(str(dump), ox.RdfFormat.N_QUADS)
             fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         with self._writing():
-            self._store = fresh
-            self._generation = generation
+            self._store, self._generation, self._memo = fresh, generation, {}
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

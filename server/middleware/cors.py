@@ -31,6 +31,14 @@ PUBLIC_READS = (
 )
 
 
+def public_read_headers() -> list[tuple[str, str]]:
+    """The CORS headers of an answer to a public read (what the extension adds to one)."""
+    return [
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Expose-Headers", ", ".join(sorted(EXPOSED_HEADERS))),
+    ]
+
+
 def init_app(app: Flask) -> None:
     """Allow every origin on the read routes (they are read-only or need a token, never a cookie)."""
     CORS(

@@ -9,6 +9,10 @@ hosts must share them. Answers served from the answer cache never reach the limi
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,6 +20,7 @@ from flask_limiter.util import get_remote_address
 from bd4m_kg.curation.tokens import Token, authenticate
 from bd4m_kg.server.middleware.store import get_store
 
+LIMITER_HOOKS = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
 LIMITED = {  # endpoint -> (the setting that limits it, the least role it spares)
     "sparql.query_endpoint": ("RATE_LIMIT_QUERIES", "submitter"),
     "queries.run_query": ("RATE_LIMIT_QUERIES", "submitter"),
@@ -54,6 +59,7 @@ def init_app(app: Flask) -> None:
             response.headers.pop("Retry-After", None)
         return response
 
+    had = {name: len(getattr(app, name).get(None, [])) for name in LIMITER_HOOKS}
     limiter = Limiter(
         client_key,
         app=app,
@@ -61,6 +67,9 @@ def init_app(app: Flask) -> None:
         headers_enabled=True,
         default_limits=[],
     )
+    for name in LIMITER_HOOKS:  # the limiter's own hooks: for the endpoints it limits, not on every request
+        hooks = getattr(app, name).setdefault(None, [])
+        hooks[had[name] :] = [_where_limited(hook) for hook in hooks[had[name] :]]
     for endpoint, (setting, spared) in LIMITED.items():
         limit = limiter.shared_limit(
             lambda setting=setting: str(current_app.config[setting]),
@@ -69,6 +78,18 @@ def init_app(app: Flask) -> None:
             error_message=_message(setting),
         )
         app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+
+
+def _where_limited(hook: Callable[..., Any]) -> Callable[..., Any]:
+    """A request hook that runs for the endpoints of :data:`LIMITED` only (elsewhere it passes through)."""
+
+    @functools.wraps(hook)
+    def where_limited(*args: Any) -> Any:
+        if request.endpoint in LIMITED:
+            return hook(*args)
+        return args[0] if args else None  # an after-request hook hands the response on
+
+    return where_limited
 
 
 def _message(setting: str) -> str:

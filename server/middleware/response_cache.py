@@ -6,15 +6,20 @@ generation and of the request's host, path, query string, ``Accept`` and whether
 streamed one is copied as it goes out and kept (with its ETag) when it ends whole and small
 enough. A hit skips Flask, the policy check and the store; ``If-None-Match`` gets 304. Requests
 with credentials are never cached, and the whole cache is dropped when the generation changes.
-The size is bounded in bytes, keys included (LRU), an entry at most an eighth of it.
+The size is bounded in bytes, keys included (LRU), an entry at most an eighth of it. An answer
+pushed out leaves its validator behind (its ETag and the headers of a 304, in at most half the
+cache's size again), so that a harvester revalidating more documents than the cache holds still
+gets its 304 without the document being built again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,24 +58,34 @@ class Stored:
 class ResponseCache:
     """WSGI middleware keeping complete, ETag-bearing GET responses of the current generation."""
 
-    def __init__(self, app: WSGIApp, generation: Callable[[], int], max_bytes: int) -> None:
+    def __init__(
+        self, app: WSGIApp, pinned: Callable[[], AbstractContextManager[int]], max_bytes: int
+    ) -> None:
+        """``pinned``: reads the store's generation and holds it for a request (StoreState.pinned)."""
         self.app = app
-        self.generation = generation
+        self.pinned = pinned
         self.max_bytes = max_bytes
         self._entries: OrderedDict[Key, Stored] = OrderedDict()
         self._bytes = 0
+        self._validators: OrderedDict[Key, Stored] = OrderedDict()  # evicted answers' 304s, no body
+        self._validator_bytes = 0
         self._generation: int | None = None
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        """Answer from memory when possible; otherwise run the app and keep what it allows."""
-        if not self.max_bytes or not _cacheable_request(environ):
+        """Answer from memory when possible; otherwise run the app and keep what it allows.
+
+        A GET or HEAD sees one generation of the store from here to its last header.
+        """
+        if not _cacheable_request(environ):
             return self.app(environ, _unmarked(start_response))
-        key = _key(environ)
-        generation = self.generation()
-        stored = self._get(generation, key)
-        if stored is None:
-            return self._fill(environ, start_response, generation, key)
+        with self.pinned() as generation:
+            if not self.max_bytes:
+                return self.app(environ, _unmarked(start_response))
+            key = _key(environ)
+            stored = self._get(generation, key) or self._validator(key, environ)
+            if stored is None:
+                return self._fill(environ, start_response, generation, key)
         CACHE_HITS.inc()
         return _send(stored, environ, start_response)
 
@@ -83,7 +98,8 @@ class ResponseCache:
         with self._lock:
             if generation != self._generation:
                 self._entries.clear()
-                self._bytes = 0
+                self._validators.clear()
+                self._bytes = self._validator_bytes = 0
                 self._generation = generation
                 return None
             stored = self._entries.get(key)
@@ -99,9 +115,34 @@ class ResponseCache:
                 return
             self._entries[key] = stored
             self._bytes += _held(key, stored)
+            if key in self._validators:
+                self._validator_bytes -= _held(key, self._validators.pop(key))
             while self._bytes > self.max_bytes:
                 dropped = self._entries.popitem(last=False)
                 self._bytes -= _held(*dropped)
+                self._keep_validator(*dropped)
+
+    def _validator(self, key: Key, environ: dict[str, Any]) -> Stored | None:
+        """The 304 of an evicted answer whose ETag the request names (else None)."""
+        if "HTTP_IF_NONE_MATCH" not in environ:
+            return None
+        with self._lock:
+            kept = self._validators.get(key)
+            if kept is not None:
+                self._validators.move_to_end(key)
+        return kept if kept is not None and etag_matches(environ["HTTP_IF_NONE_MATCH"], kept.etag) else None
+
+    def _keep_validator(self, key: Key, stored: Stored) -> None:
+        """Keep what a 304 needs of an answer leaving the cache, in at most half the cache's size again.
+
+        (Called under the lock.) Header values are interned: most are the same for every answer.
+        """
+        headers = [(k, sys.intern(v)) for k, v in stored.headers if k.lower() in KEPT_WITH_304]
+        kept = Stored(headers=headers, body=b"", etag=stored.etag)
+        self._validators[key] = kept
+        self._validator_bytes += _held(key, kept)
+        while self._validator_bytes > self.max_bytes // 2:
+            self._validator_bytes -= _held(*self._validators.popitem(last=False))
 
     def _fill(
         self, environ: dict[str, Any], start_response: Callable[..., Any], generation: int, key: Key
@@ -247,13 +288,15 @@ def _send(stored: Stored, environ: dict[str, Any], start_response: Callable[...,
 def _not_modified(environ: dict[str, Any], stored: Stored) -> bool:
     """Whether the client's copy is current: If-None-Match when sent, else If-Modified-Since."""
     if "HTTP_IF_NONE_MATCH" in environ:
-        return _matches(environ["HTTP_IF_NONE_MATCH"], stored.etag)
-    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+        return etag_matches(environ["HTTP_IF_NONE_MATCH"], stored.etag)
+    if "HTTP_IF_MODIFIED_SINCE" not in environ:
+        return False
+    since = parse_date(environ["HTTP_IF_MODIFIED_SINCE"])
     modified = parse_date(next((v for k, v in stored.headers if k.lower() == "last-modified"), None))
     return since is not None and modified is not None and modified <= since
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
     """Whether ``If-None-Match`` names this ETag (weak comparison, as RFC 9110 asks for it)."""
     if not if_none_match:
         return False
@@ -264,8 +307,11 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def init_app(app: Any) -> None:
-    """Put the cache in front of the app, sized by ANSWER_CACHE, keyed by the store's generation."""
+    """Put the cache in front of the app, sized by ANSWER_CACHE, keyed by the store's generation.
+
+    It also pins the generation for every GET and HEAD, whether the cache is on or not.
+    """
     from bd4m_kg.server.middleware.store import EXTENSION
 
     store = app.extensions[EXTENSION]
-    app.wsgi_app = ResponseCache(app.wsgi_app, lambda: store.generation, int(app.config["ANSWER_CACHE"]))
+    app.wsgi_app = ResponseCache(app.wsgi_app, store.state.pinned, int(app.config["ANSWER_CACHE"]))

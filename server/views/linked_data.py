@@ -9,26 +9,42 @@ latest of them. A retired record answers 410 Gone, or 301 to the record that rep
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request
+from werkzeug.http import http_date
 
 from bd4m_kg.linked_data.documents import about_document, document_etag, last_modified, serialize_document
 from bd4m_kg.linked_data.record_view import record_page
-from bd4m_kg.linked_data.resolution import alternates, document_for_thing, find_document, read_document
+from bd4m_kg.linked_data.resolution import (
+    NotKnown,
+    Resolved,
+    Retired,
+    alternates,
+    document_for_thing,
+    find_document,
+    read_document,
+)
 from bd4m_kg.linked_data.resolution import history_href as history_href_of
 from bd4m_kg.rdf.iris import (
     described_at,
     split_extension,
 )
-from bd4m_kg.rdf.negotiation import DOCUMENT_OFFERS, Offer
+from bd4m_kg.rdf.negotiation import DOCUMENT_OFFERS, NotAcceptable, Offer, negotiate
 from bd4m_kg.server.http.answers import request_deadline
 from bd4m_kg.server.http.errors import ApiError, http_error
 from bd4m_kg.server.http.negotiation import negotiate_offer
-from bd4m_kg.server.middleware.response_cache import cacheable
+from bd4m_kg.server.middleware.cors import public_read_headers
+from bd4m_kg.server.middleware.metrics import LATENCY, REQUESTS
+from bd4m_kg.server.middleware.response_cache import MARK, WSGIApp, cacheable, etag_matches
+from bd4m_kg.server.middleware.security_headers import HEADERS
+from bd4m_kg.server.middleware.store import EXTENSION as STORE
 from bd4m_kg.server.middleware.store import get_store
-from bd4m_kg.store import QueryTimeout
+from bd4m_kg.store import QueryTimeout, Store, StoreError
 
 linked_data = Blueprint("linked_data", __name__)
 
@@ -81,33 +97,50 @@ def document(rest: str, top: str = "doc", extension: str | None = None) -> Respo
         moved = redirect(resolved.moved_to, code=301)
         moved.headers["Vary"] = "Accept"
         return moved
-    description, versions = resolved.description, resolved.versions
-    modified = last_modified(versions)
     if offer.short == "html":
-        page = record_page(description, store.base)
+        page = record_page(resolved.description, store.base)
         history_href = history_href_of(found.topic, store.base)
         body = render_template(
             "record.html", page=page, alternates=alternates(found), history_href=history_href
         ).encode()
     else:
-        about = about_document(f"{store.base}{found.path}", found.topic, store.base, modified)
-        body = serialize_document(description, about, offer.short)
+        body = rdf_body(store, resolved, offer)
     response = Response(body, content_type=offer.content_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["Link"] = ", ".join(
-        f'<{href}>; rel="alternate"; type="{media_type}"' for href, media_type, _ in alternates(found)
-    )
-    response.set_etag(document_etag(offer.short, versions), weak=True)  # blank node labels may differ
-    if modified:
-        response.last_modified = datetime.fromisoformat(modified)
+    response.headers.extend(document_headers(resolved, offer))
     return cacheable(response)
+
+
+def rdf_body(store: Store, resolved: Resolved, offer: Offer) -> bytes:
+    """A document's bytes in an RDF format, with what the document says of itself."""
+    modified = last_modified(resolved.versions)
+    topic = resolved.document.topic
+    about = about_document(f"{store.base}{resolved.document.path}", topic, store.base, modified)
+    return serialize_document(resolved.description, about, offer.short)
+
+
+def document_headers(resolved: Resolved, offer: Offer) -> list[tuple[str, str]]:
+    """Vary, the alternates, the ETag and Last-Modified of a document (every format, the page too).
+
+    The ETag is weak: the blank nodes of a refilled memory copy get other labels.
+    """
+    links = ", ".join(
+        f'<{href}>; rel="alternate"; type="{media_type}"'
+        for href, media_type, _ in alternates(resolved.document)
+    )
+    headers = [
+        ("Vary", "Accept"),
+        ("Link", links),
+        ("ETag", f'W/"{document_etag(offer.short, resolved.versions)}"'),
+    ]
+    modified = last_modified(resolved.versions)
+    if modified:
+        headers.append(("Last-Modified", http_date(datetime.fromisoformat(modified))))
+    return headers
 
 
 def _offer(extension: str | None) -> Offer:
     """The format from the extension, else ``?format=`` or ``Accept`` (406 listing the offers)."""
-    if extension:
-        return next(o for o in DOCUMENT_OFFERS if o.short == extension)
-    return negotiate_offer(DOCUMENT_OFFERS)
+    return _by_extension(extension) if extension else negotiate_offer(DOCUMENT_OFFERS)
 
 
 def sparql_link(topic: str) -> str:
@@ -115,7 +148,68 @@ def sparql_link(topic: str) -> str:
     return "/sparql?" + urlencode({"query": f"DESCRIBE <{topic}>"})
 
 
+class RdfDocuments:
+    """``GET /doc/…`` in an RDF format, answered in front of Flask: the request every crawler sends.
+
+    Only the plain case is answered here: a current document, its format named by the extension
+    or ``Accept``, no query string. Anything else (a page, an error, a redirect, ``?format=``,
+    ``If-Modified-Since``) goes on to the Flask view, which answers it as always. The answer is
+    the view's: the same body and document headers (:func:`document_headers`), the security and
+    CORS headers every answer carries, from the same tables; it is counted in the same metrics.
+    Flask's request handling and hooks cost more than describing and serialising the document.
+    """
+
+    ROUTE = "/doc/<path:rest>"
+
+    def __init__(self, app: WSGIApp, flask: Flask) -> None:
+        self.app, self.flask = app, flask
+        self.store: Store = flask.extensions[STORE]
+        self.deadline = float(flask.config["QUERY_DEADLINE"])
+        self.shared = [*HEADERS.items(), *public_read_headers()]
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Answer a plain RDF document; hand every other request on."""
+        path = environ.get("PATH_INFO", "")
+        method = environ["REQUEST_METHOD"]
+        plain = method in ("GET", "HEAD") and path.startswith("/doc/") and not environ.get("QUERY_STRING")
+        if not plain or "HTTP_IF_MODIFIED_SINCE" in environ:
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        answer = self._answer(path[1:], environ.get("HTTP_ACCEPT"))
+        if answer is None:
+            return self.app(environ, start_response)
+        body, headers = answer
+        etag = dict(headers)["ETag"]
+        if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
+            status, headers, body = "304 Not Modified", [h for h in headers if h[0] != "Content-Type"], b""
+        else:
+            status = "200 OK"
+        start_response(status, [*headers, ("Content-Length", str(len(body))), *self.shared, (MARK, "1")])
+        REQUESTS.labels(self.ROUTE, method, status[:3]).inc()
+        LATENCY.labels(self.ROUTE).observe(time.perf_counter() - started)
+        return [b"" if method == "HEAD" else body]
+
+    def _answer(self, path: str, accept: str | None) -> tuple[bytes, list[tuple[str, str]]] | None:
+        path, extension = split_extension(path.rstrip("/"))
+        try:
+            offer = _by_extension(extension) if extension else negotiate(accept, DOCUMENT_OFFERS)
+            if offer.short == "html":
+                return None
+            resolved = read_document(self.store, find_document(self.store, path), self.deadline)
+        except (NotKnown, Retired, NotAcceptable, QueryTimeout, StoreError):
+            return None  # the view says why, in the error table's words
+        if resolved.moved_to is not None:
+            return None
+        headers = [("Content-Type", offer.content_type), *document_headers(resolved, offer)]
+        return rdf_body(self.store, resolved, offer), headers
+
+
+def _by_extension(extension: str) -> Offer:
+    return next(o for o in DOCUMENT_OFFERS if o.short == extension)
+
+
 def init_app(app: Flask) -> None:
-    """Register the linked-data routes."""
+    """Register the linked-data routes, and answer plain RDF documents in front of Flask."""
     app.jinja_env.globals["sparql_link"] = sparql_link
     app.register_blueprint(linked_data)
+    app.wsgi_app = RdfDocuments(app.wsgi_app, app)  # type: ignore[method-assign]

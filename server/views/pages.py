@@ -9,6 +9,7 @@ from bd4m_kg.publishing.releases import Release, citation, list_releases, releas
 from bd4m_kg.server.middleware.store import STATS, current_stats, get_store
 from bd4m_kg.sparql.named_queries import load_named_queries
 from bd4m_kg.store import Store, StoreError
+from bd4m_kg.store.embedded import EmbeddedStore
 from bd4m_kg.store.remote import RemoteStore
 from bd4m_kg.store.virtuoso import VirtuosoStore
 
@@ -77,7 +78,16 @@ def health() -> tuple[Response, int]:
         last_change=None
         if last is None
         else {"generation": last.generation, "time": last.time, "summary": last.summary},
+        memory_copy=memory_copy_state(store),
     ), 200
+
+
+def memory_copy_state(store: Store) -> dict[str, object] | None:
+    """The generation the embedded store's memory copy holds, and whether it is the current one."""
+    copy = store.memory_copy if isinstance(store, EmbeddedStore) else None
+    if copy is None:
+        return None
+    return {"generation": copy.generation, "current": copy.generation == store.generation}
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ or from another process) is seen at once. Runs ``bd4m-kg serve`` on both kinds o
 from __future__ import annotations
 
 import subprocess
+from contextlib import nullcontext
 
 import pytest
 import requests
@@ -113,7 +114,7 @@ def test_the_cache_holds_no_more_bytes_than_allowed():
         start_response("200 OK", [("Content-Length", str(len(body))), ("ETag", '"x"'), (MARK, "1")])
         return [body]
 
-    cache = ResponseCache(fixture_app, generation=lambda: 1, max_bytes=100_000)
+    cache = ResponseCache(fixture_app, pinned=lambda: nullcontext(1), max_bytes=100_000)
     for n in range(100):
         environ = {"REQUEST_METHOD": "GET", "PATH_INFO": f"/p{n:03d}", "QUERY_STRING": ""}
         assert b"".join(cache(environ, lambda status, headers: None)).startswith(b"/p")
@@ -135,9 +136,40 @@ def test_long_keys_count_against_the_bound():
         start_response("200 OK", [("Content-Length", "2"), ("ETag", '"x"'), (MARK, "1")])
         return [b"ok"]
 
-    cache = ResponseCache(fixture_app, generation=lambda: 1, max_bytes=100_000)
+    cache = ResponseCache(fixture_app, pinned=lambda: nullcontext(1), max_bytes=100_000)
     for n in range(100):
         environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/sparql", "QUERY_STRING": f"{n:03d}" + "q" * 5_000}
         assert b"".join(cache(environ, lambda status, headers: None)) == b"ok"
         assert cache.bytes_held <= 100_000
     assert cache.bytes_held > 50_000
+
+
+def test_an_answer_pushed_out_still_revalidates_without_the_app():
+    """The middleware alone: 100 answers of 10 kB through 100 kB; the first one's ETag still gets 304."""
+    calls = []
+
+    def fixture_app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        body = environ["PATH_INFO"].encode() * (10_000 // len(environ["PATH_INFO"]))
+        etag = f'W/"{environ["PATH_INFO"]}"'
+        start_response(
+            "200 OK", [("Content-Length", str(len(body))), ("ETag", etag), ("Vary", "Accept"), (MARK, "1")]
+        )
+        return [body]
+
+    cache = ResponseCache(fixture_app, pinned=lambda: nullcontext(1), max_bytes=100_000)
+
+    def get(path: str, **headers: str) -> tuple[str, list[tuple[str, str]], bytes]:
+        seen = {}
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", **headers}
+        body = b"".join(cache(environ, lambda status, headers: seen.update(status=status, headers=headers)))
+        return seen["status"], seen["headers"], body
+
+    for n in range(100):
+        get(f"/p{n:03d}")
+    assert cache.bytes_held <= 100_000 and len(calls) == 100
+    status, headers, body = get("/p000", HTTP_IF_NONE_MATCH='W/"/p000"')
+    assert status.startswith("304") and body == b"" and ("Vary", "Accept") in headers
+    assert len(calls) == 100  # the app was not asked again
+    assert get("/p000", HTTP_IF_NONE_MATCH='W/"other"')[0].startswith("200") and len(calls) == 101
+    assert get("/p001")[0].startswith("200") and len(calls) == 102  # no validator helps without one

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import re
 
+import pyoxigraph as ox
 import pytest
 import requests
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, VOID
 
-from conftest import chromium_page, screenshot
+from conftest import chromium_page, same_graphs, screenshot
 
 BASE = "https://w3id.org/bd4m/"
 IOM = URIRef(f"{BASE}id/organisation/iom")
@@ -197,3 +198,58 @@ def test_in_chromium_a_project_page_reads_like_an_entry_and_links_onwards(served
         assert page.url.endswith("/doc/organisation/worldpop")
         takes_part = page.locator("section", has=page.locator("h2", has_text="Takes part in"))
         assert "Refugee mapping in Cameroon" in takes_part.inner_text()
+
+
+VARYING = {"date", "content-length"}  # header names as they arrive: lower case
+
+
+def as_nquads(answer: requests.Response) -> bytes:
+    """An RDF answer's quads as N-Quads, whatever format it came in."""
+    rdf_format = ox.RdfFormat.from_media_type(answer.headers["Content-Type"].split(";")[0])
+    return ox.serialize(ox.parse(answer.content, format=rdf_format), format=ox.RdfFormat.N_QUADS)
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json", "*/*", "application/n-quads"])
+@pytest.mark.parametrize("origin", [None, "https://elsewhere.example"])
+def test_a_document_answered_in_front_of_flask_is_the_views_answer(served, accept, origin):
+    """``/doc/…`` with no query string is answered before Flask; ``?format=`` goes through the view.
+
+    Both give the same graph and the same headers, and the same 304 to the ETag. (Their bytes may
+    differ in blank node labels, and so in length, while the memory copy is being filled.)
+    """
+    url = served[0]
+    extra = {"Origin": origin} if origin else {}
+    short = requests.get(f"{url}/doc/project/{PROJECT}", headers={"Accept": accept, **extra}, timeout=60)
+    chosen = next(
+        name for name, (media, _) in FORMATS.items() if short.headers["Content-Type"].startswith(media)
+    )
+    viewed = requests.get(f"{url}/doc/project/{PROJECT}?format={chosen}", headers=extra, timeout=60)
+    assert short.status_code == viewed.status_code == 200
+    assert same_graphs(as_nquads(short), as_nquads(viewed))
+    assert {k: v for k, v in short.headers.items() if k.lower() not in VARYING} == {
+        k: v for k, v in viewed.headers.items() if k.lower() not in VARYING
+    }
+    etag = short.headers["ETag"]
+    assert etag.startswith('W/"')
+    again = requests.get(
+        f"{url}/doc/project/{PROJECT}", headers={"Accept": accept, "If-None-Match": etag, **extra}, timeout=60
+    )
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+
+
+def test_documents_not_answered_in_front_of_flask_keep_their_answers(served):
+    """A page, a 404, a 406 and HEAD take the view's path or give its answer."""
+    url = served[0]
+    page = requests.get(f"{url}/doc/project/{PROJECT}", headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    missing = requests.get(f"{url}/doc/project/no-such-project.ttl", timeout=60)
+    assert missing.status_code == 404 and "no-such-project" in missing.json()["error"]
+    refused = requests.get(f"{url}/doc/project/{PROJECT}", headers={"Accept": "image/png"}, timeout=60)
+    assert refused.status_code == 406
+    head = requests.head(f"{url}/doc/project/{PROJECT}.ttl", timeout=60)
+    full = requests.get(f"{url}/doc/project/{PROJECT}.ttl", timeout=60)
+    assert head.status_code == 200 and head.content == b""
+    assert (
+        head.headers["Content-Length"] == str(len(full.content))
+        and head.headers["ETag"] == full.headers["ETag"]
+    )
