@@ -47,7 +47,8 @@ def main() -> None:
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bd4m-docs-") as folder:
         work = Path(folder)
-        store_folder, _, projects = prepare(arguments.size, work)
+        store_folder, records = prepare(arguments.size, work)
+        projects = [r for r in records if "/id/project/" in r]
         projects = projects[: arguments.documents]
         in_process = _in_process(store_folder, projects)
         rows = [("describe + Turtle, in process", in_process, None)]

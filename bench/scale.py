@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 from conftest import OxigraphServer, VirtuosoServer  # noqa: E402  (the engines as the tests start them)
 from generate import generate  # noqa: E402
-from http_load import Result, free_port, wait, workloads, wrk  # noqa: E402
+from http_load import Result, describe_paths, free_port, named_paths, wait, wrk  # noqa: E402
 
 BIN = Path(sys.executable).parent
 BD4M_KG = str(BIN / "bd4m-kg")
@@ -128,13 +128,14 @@ def measure(triples: int, arguments: argparse.Namespace, work: Path) -> Size:
             size.load_seconds[name] = load(options, data)
             note(f"{triples:,}: {name} loaded in {size.load_seconds[name]:.1f} s")
             with serving(options) as url:
-                accept, runs = workloads("/sparql", projects(url))["mix"]
-                size.mix[name] = wrk(url, runs["cold"], accept, 4, arguments.mix_seconds, work, timeout=120)
+                accept = "application/sparql-results+json"
+                paths = named_paths("bd4m-kg")
+                size.mix[name] = wrk(url, paths, accept, 4, arguments.mix_seconds, work, timeout=120)
             if name == "oxigraph":
                 for processes in arguments.processes:
                     with serving(options, processes) as url:
-                        accept, runs = workloads("/sparql", projects(url))["describe"]
-                        size.web_tier[processes] = wrk(url, runs["cold"], accept, 16, arguments.seconds, work)
+                        paths = describe_paths("bd4m-kg", projects(url))
+                        size.web_tier[processes] = wrk(url, paths, "text/turtle", 16, arguments.seconds, work)
     return size
 
 
