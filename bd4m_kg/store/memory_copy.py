@@ -79,6 +79,13 @@ class MemoryCopy:
         if filling is not None:
             filling.join(timeout)
 
+    def catch_up(self, generation: int) -> None:
+        """Bring the copy to ``generation`` now, or start refilling it (the writer calls this after a commit).
+
+        Lookups call it too; while another thread catches up, they read the snapshot.
+        """
+        self._catch_up(generation)
+
     def _catch_up(self, generation: int) -> None:
         if self._generation == generation or not self._catching_up.acquire(blocking=False):
             return  # current, or another thread is catching up: this lookup reads the snapshot

@@ -153,7 +153,7 @@ class RdfDocuments:
 
     Only the plain case is answered here: a current document, its format named by the extension
     or ``Accept``, no query string. Anything else (a page, an error, a redirect, ``?format=``,
-    ``If-Modified-Since``) goes on to the Flask view, which answers it as always. The answer is
+    ``If-Modified-Since``, ``Range``) goes on to the Flask view, which answers it as always. The answer is
     the view's: the same body and document headers (:func:`document_headers`), the security and
     CORS headers every answer carries, from the same tables; it is counted in the same metrics.
     Flask's request handling and hooks cost more than describing and serialising the document.
@@ -172,7 +172,7 @@ class RdfDocuments:
         path = environ.get("PATH_INFO", "")
         method = environ["REQUEST_METHOD"]
         plain = method in ("GET", "HEAD") and path.startswith("/doc/") and not environ.get("QUERY_STRING")
-        if not plain or "HTTP_IF_MODIFIED_SINCE" in environ:
+        if not plain or "HTTP_IF_MODIFIED_SINCE" in environ or "HTTP_RANGE" in environ:
             return self.app(environ, start_response)
         started = time.perf_counter()
         answer = self._answer(path[1:], environ.get("HTTP_ACCEPT"))
