@@ -33,7 +33,7 @@ from bd4m_kg.store import (
     UpdateDataset,
     UpdateError,
 )
-from bd4m_kg.store.memory_copy import MemoryCopy
+from bd4m_kg.store.memory_copy import SCRATCH_PREFIX, MemoryCopy
 from bd4m_kg.store.readers import ReaderPool
 from bd4m_kg.store.staging import Staging
 from bd4m_kg.store.state import ChangeRecord, StoreState
@@ -245,8 +245,9 @@ class EmbeddedStore(Store):
 
 
 def remove_abandoned_stagings(folder: Path) -> None:
-    """Delete staging folders whose process is gone (it was killed while parsing or building)."""
-    for staging in folder.glob("staging-*-*"):
-        pid = staging.name.split("-")[1]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    """Delete staging and refill folders whose process is gone (it was killed while it wrote them)."""
+    for prefix in ("staging-", SCRATCH_PREFIX):
+        for scratch in folder.glob(f"{prefix}*-*"):
+            pid = scratch.name.removeprefix(prefix).split("-")[0]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                shutil.rmtree(scratch, ignore_errors=True)

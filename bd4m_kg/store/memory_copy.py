@@ -18,6 +18,8 @@ process, whatever the number of documents served.
 
 from __future__ import annotations
 
+import logging
+import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -29,6 +31,7 @@ import pyoxigraph as ox
 from bd4m_kg.store import IndexView
 
 REFILL_GRAPHS = 2_000  # a change naming more graphs than this refills the whole copy
+SCRATCH_PREFIX = "memory-copy-"  # + the pid: the folder of a refill's N-Quads file, in the store's folder
 
 Snapshot = Callable[[int], ox.Store]  # the read-only snapshot of a generation
 ChangedGraphs = Callable[[int, int], set[str]]  # the graphs changed after one generation up to another
@@ -50,6 +53,7 @@ class MemoryCopy:
         self._idle = threading.Condition()
         self._catching_up = threading.Lock()
         self._filling: threading.Thread | None = None
+        self._failed: int | None = None  # the generation a refill failed at: not tried again for it
 
     @contextmanager
     def at(self, generation: int) -> Iterator[IndexView | None]:
@@ -90,7 +94,7 @@ class MemoryCopy:
         if self._generation == generation or not self._catching_up.acquire(blocking=False):
             return  # current, or another thread is catching up: this lookup reads the snapshot
         try:
-            if self._generation == generation or self._refill_running():
+            if self._generation == generation or self._refill_running() or self._failed == generation:
                 return
             held = self._generation
             graphs = None if held is None or held > generation else self._changed_graphs(held, generation)
@@ -124,10 +128,17 @@ class MemoryCopy:
     def _refill(self, generation: int) -> None:
         """Fill a new copy through an N-Quads file: dumping and loading a file leave the GIL free."""
         fresh = ox.Store()
-        with tempfile.TemporaryDirectory(prefix="memory-copy-", dir=self._scratch) as folder:
-            dump = Path(folder) / "all.nq"
-            self._snapshot(generation).dump(str(dump), ox.RdfFormat.N_QUADS)
-            fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        try:
+            with tempfile.TemporaryDirectory(
+                prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=self._scratch
+            ) as folder:
+                dump = Path(folder) / "all.nq"
+                self._snapshot(generation).dump(str(dump), ox.RdfFormat.N_QUADS)
+                fresh.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+        except (OSError, RuntimeError, ValueError) as error:  # lookups go on reading the snapshot
+            self._failed = generation
+            logging.getLogger(__name__).warning("the memory copy could not be filled: %s", error)
+            return
         with self._writing():
             self._store, self._generation, self._memo = fresh, generation, {}
 
