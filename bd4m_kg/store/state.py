@@ -233,9 +233,12 @@ class StoreState:
         changes = self._changes("status = 'pending'", ())
         return changes[0] if changes else None
 
-    def changes(self, after: int = 0) -> list[ChangeRecord]:
-        """The committed changes after a generation, oldest first."""
-        return self._changes("status = 'committed' AND generation > ?", (after,))
+    def changes(self, after: int = 0, with_graphs: bool = True) -> list[ChangeRecord]:
+        """The committed changes after a generation, oldest first.
+
+        ``with_graphs=False`` leaves their graphs out (empty): a bulk load names tens of thousands.
+        """
+        return self._changes("status = 'committed' AND generation > ?", (after,), with_graphs)
 
     def graph_versions(self, graphs: frozenset[str] | set[str]) -> dict[str, GraphVersion]:
         """The last committed change of each of these graphs (graphs never changed are left out).
@@ -277,18 +280,24 @@ class StoreState:
         marks = ",".join("?" * len(generations))
         return self._changes(f"status = 'committed' AND generation IN ({marks})", tuple(generations))
 
-    def _changes(self, where: str, parameters: tuple[object, ...]) -> list[ChangeRecord]:
+    def _changes(
+        self, where: str, parameters: tuple[object, ...], with_graphs: bool = True
+    ) -> list[ChangeRecord]:
         with self.connection() as db:
             rows = db.execute(
                 f"SELECT generation, time, actor, summary, status, journal FROM changes WHERE {where} "
                 "ORDER BY generation",
                 parameters,
             ).fetchall()
-            graph_rows = db.execute(
-                f"SELECT generation, graph, action FROM change_graphs WHERE generation IN "
-                f"(SELECT generation FROM changes WHERE {where})",
-                parameters,
-            ).fetchall()
+            graph_rows = (
+                db.execute(
+                    f"SELECT generation, graph, action FROM change_graphs WHERE generation IN "
+                    f"(SELECT generation FROM changes WHERE {where})",
+                    parameters,
+                ).fetchall()
+                if with_graphs
+                else []
+            )
         graphs: dict[int, dict[str, str]] = {}
         for generation, graph, action in graph_rows:
             graphs.setdefault(generation, {})[graph] = action

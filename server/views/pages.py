@@ -62,7 +62,7 @@ def health() -> tuple[Response, int]:
         stats = current_stats(store)
     except (StoreError, TimeoutError) as error:
         return jsonify(ok=False, status=503, error=f"the store does not answer: {error}"), 503
-    changes = store.state.changes(after=max(0, stats.generation - 1))
+    changes = store.state.changes(after=max(0, stats.generation - 1), with_graphs=False)
     last = changes[-1] if changes else None
     return jsonify(
         ok=True,
