@@ -153,8 +153,8 @@ class RdfDocuments:
 
     Only the plain case is answered here: a current document, its format named by the extension
     or ``Accept``, no query string. Anything else (a page, an error, a redirect, ``?format=``,
-    ``If-Modified-Since``, ``Range``) goes on to the Flask view, which answers it as always. The answer is
-    the view's: the same body and document headers (:func:`document_headers`), the security and
+    ``If-Modified-Since``, ``Range``) goes on to the Flask view, which answers it as always.
+    The answer is the view's: the same body and document headers (:func:`document_headers`), the security and
     CORS headers every answer carries, from the same tables; it is counted in the same metrics.
     Flask's request handling and hooks cost more than describing and serialising the document.
     """
@@ -183,8 +183,8 @@ class RdfDocuments:
         if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
             status, headers, body = "304 Not Modified", [h for h in headers if h[0] != "Content-Type"], b""
         else:
-            status = "200 OK"
-        start_response(status, [*headers, ("Content-Length", str(len(body))), *self.shared, (MARK, "1")])
+            status, headers = "200 OK", [*headers, ("Content-Length", str(len(body)))]
+        start_response(status, [*headers, *self.shared, (MARK, "1")])
         REQUESTS.labels(self.ROUTE, method, status[:3]).inc()
         LATENCY.labels(self.ROUTE).observe(time.perf_counter() - started)
         return [b"" if method == "HEAD" else body]
