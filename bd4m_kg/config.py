@@ -83,6 +83,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Validations and submissions (/curate/validate, POST /curate/submissions) per client address.",
     ),
     Setting(
+        "RATE_LIMIT_LINKS",
+        "30 per minute",
+        "Short links to queries (POST /sparql/links) one client address may ask for without a token.",
+    ),
+    Setting(
         "TRUSTED_PROXIES",
         "",
         "Addresses or networks of reverse proxies whose X-Forwarded-For is believed (e.g. 127.0.0.1).",

@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         stats,
         submissions,
         update,
+        workbench,
     )
 
     errors.init_app(app)
@@ -56,6 +57,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     pages.init_app(app)
     sparql.init_app(app)
     queries.init_app(app)
+    workbench.init_app(app)
     update.init_app(app)
     graph_store.init_app(app)
     linked_data.init_app(app)

@@ -26,6 +26,7 @@ LIMITED = {  # endpoint -> (the setting that limits it, the least role it spares
     "queries.run_query": ("RATE_LIMIT_QUERIES", "submitter"),
     "curate.check": ("RATE_LIMIT_CURATION", "submitter"),
     "submissions.submit": ("RATE_LIMIT_CURATION", "curator"),
+    "workbench.keep_link": ("RATE_LIMIT_LINKS", "submitter"),
 }
 
 
@@ -93,5 +94,7 @@ def _where_limited(hook: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _message(setting: str) -> str:
-    what = "queries" if setting == "RATE_LIMIT_QUERIES" else "validations and submissions"
+    what = {"RATE_LIMIT_QUERIES": "queries", "RATE_LIMIT_LINKS": "short links"}.get(
+        setting, "validations and submissions"
+    )
     return f"too many {what} from you; wait for the time in Retry-After, or ask for a token"

@@ -37,7 +37,7 @@ def run_query(name: str) -> Response | tuple[str, int]:
     if wants_html():
         from bd4m_kg.server.http.query_page import render_query
 
-        return render_query(named.standalone(values))
+        return render_query(named.standalone(values), named, values)
     from bd4m_kg.server.http.answers import answer
 
     return answer(named.sparql, substitutions=bindings)
