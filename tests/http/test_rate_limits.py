@@ -11,7 +11,11 @@ import requests
 
 from conftest import BD4M_KG, serving
 
-LIMITS = {"RATE_LIMIT_QUERIES": "3 per minute", "RATE_LIMIT_CURATION": "2 per minute"}
+LIMITS = {
+    "RATE_LIMIT_QUERIES": "3 per minute",
+    "RATE_LIMIT_CURATION": "2 per minute",
+    "RATE_LIMIT_LINKS": "2 per minute",
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +50,18 @@ def test_queries_past_the_limit_get_429_with_retry_after(limited):
         f"{url}/sparql", params={"query": "ASK {} # 9"}, headers={"Authorization": f"Bearer {token}"}
     )
     assert with_token.status_code == 200
+
+
+def test_short_links_past_the_limit_get_429(limited):
+    url, token = limited
+    statuses = [
+        requests.post(f"{url}/sparql/links", json={"query": f"ASK {{}} # link {i}"}, timeout=60).status_code
+        for i in range(3)
+    ]
+    assert statuses == [201, 201, 429]
+    bearer = {"Authorization": f"Bearer {token}"}
+    spared = requests.post(f"{url}/sparql/links", json={"query": "ASK {}"}, headers=bearer, timeout=60)
+    assert spared.status_code == 201
 
 
 def test_validations_past_the_limit_get_429(limited):

@@ -4,6 +4,7 @@ the checkout, runs ``init``, ``query``, ``validate`` and ``serve`` on the direct
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -88,6 +89,16 @@ def test_the_wheel_ships_every_knowledge_file_and_page_asset(wheel):
     assert assets <= shipped
 
 
+def test_the_wheel_ships_the_query_workbench_bundled_from_npm(wheel):
+    if shutil.which("npm") is None:
+        message = "npm is not installed, so the wheel was built without the workbench (a plain query form)"
+        pytest.fail(message) if os.environ.get("CI") == "true" else pytest.skip(message)
+    shipped = set(zipfile.ZipFile(wheel[0]).namelist())
+    assert "bd4m_kg/server/static/vendor/workbench.js" in shipped
+    assert any(name.startswith("bd4m_kg/server/static/vendor/charts-") for name in shipped)
+    assert not any("node_modules" in name or "/assets/" in name for name in shipped)
+
+
 def test_init_query_and_validate_work_from_the_installed_package(installed):
     built = run(installed, "init")
     assert built.returncode == 0, built.stderr
@@ -120,6 +131,11 @@ def test_serve_from_the_installed_package_builds_and_serves_the_directory(instal
         assert record.status_code == 200 and "Jetson" in record.text
         css = requests.get(f"{url}/static/style.css", timeout=30)
         assert css.status_code == 200
+        page = requests.get(f"{url}/sparql", headers={"Accept": "text/html"}, timeout=30).text
+        if shutil.which("npm"):  # the wheel was built with the workbench: its page loads it from here
+            assert 'src="/static/vendor/workbench.js"' in page
+            script = requests.get(f"{url}/static/vendor/workbench.js", timeout=30)
+            assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
         named = requests.get(f"{url}/queries/directory-entries?format=csv", timeout=60)
         assert named.status_code == 200 and "namibia-mobile-phone-migration-statistics" in named.text
     finally:

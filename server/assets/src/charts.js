@@ -36,10 +36,34 @@ const COLOURS = ["#0b5394", "#e69138", "#6aa84f", "#a64d79", "#45818e", "#cc0000
 const TOOLTIP = { renderMode: "richText" }; // drawn on the canvas: no inline styles for the CSP to refuse
 let registered = false;
 
+const ANTARCTICA = "010"; // no directory record covers it, and it would take a fifth of the map
+
+/**
+ * A ring cut at the antimeridian, as world-atlas cuts them, drawn on a flat map: its few points on
+ * the far side move to the edge, so no edge crosses the whole map.
+ */
+function flatRing(ring) {
+  const east = ring.filter(([lon]) => lon > 160).length;
+  const west = ring.filter(([lon]) => lon < -160).length;
+  if (!east || !west) return ring;
+  const edge = east >= west ? 180 : -180;
+  return ring.map(([lon, lat]) => [Math.sign(lon) === Math.sign(edge) ? lon : edge, lat]);
+}
+
+function flatGeometry(geometry) {
+  if (geometry.type === "Polygon") geometry.coordinates = geometry.coordinates.map(flatRing);
+  if (geometry.type === "MultiPolygon") geometry.coordinates = geometry.coordinates.map((p) => p.map(flatRing));
+  return geometry;
+}
+
 function countryShapes() {
   if (!registered) {
     const shapes = feature(world, world.objects.countries);
-    for (const shape of shapes.features) shape.properties = { name: shape.id, label: shape.properties.name };
+    shapes.features = shapes.features.filter((shape) => shape.id !== ANTARCTICA && shape.geometry);
+    for (const shape of shapes.features) {
+      shape.properties = { name: shape.id, label: shape.properties.name };
+      flatGeometry(shape.geometry);
+    }
     echarts.registerMap("world", shapes);
     registered = shapes.features.map((shape) => [shape.id, shape.properties.label]);
   }
@@ -172,7 +196,8 @@ function drawGraph(chart, triples, terms, base) {
     if (!nodes.has(key) && nodes.size < 400) {
       const iri = term.termType === "NamedNode" ? term.value : null;
       const category = term.termType === "Literal" ? 2 : term.termType === "BlankNode" ? 1 : 0;
-      const name = iri ? (terms.label(iri) ?? terms.prefixed(iri) ?? iri) : term.value.slice(0, 60);
+      const text = iri ? (terms.label(iri) ?? terms.shortName(iri)) : term.value;
+      const name = text.length > 48 ? `${text.slice(0, 47)}…` : text;
       nodes.set(key, { id: key, name, category, iri, symbolSize: category === 2 ? 6 : 12 });
     }
     return nodes.has(key) ? key : null;
@@ -195,9 +220,10 @@ function drawGraph(chart, triples, terms, base) {
         draggable: true,
         categories: [{ name: "resource" }, { name: "blank node" }, { name: "literal" }],
         label: { show: true, position: "right", fontSize: 11 },
+        labelLayout: { hideOverlap: true },
         edgeSymbol: ["none", "arrow"],
         edgeLabel: { show: false },
-        force: { repulsion: 180, edgeLength: 90 },
+        force: { repulsion: 260, edgeLength: [50, 150], gravity: 0.06 },
         data: [...nodes.values()],
         links,
       },

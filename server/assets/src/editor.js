@@ -59,7 +59,7 @@ function completeFrom(terms) {
     const type = term.kind === "class" ? "class" : term.kind === "property" ? "property" : "constant";
     const boost = term.kind === "concept" ? -1 : 0;
     options.push({ label: name, type, detail: term.label ?? term.kind, info: term.comment, boost });
-    // A term is found by its label too: "Kenya" completes to country:ke.
+    // A term is found by its label too: "Ethiopia" completes to country:et.
     if (term.label) options.push({ label: term.label, apply: name, type, detail: name, info: term.comment, boost: boost - 1 });
   }
   return (context) => {
@@ -72,11 +72,12 @@ function completeFrom(terms) {
 /** Mount the editor in place of ``textarea`` (kept in sync, so the plain form still submits). */
 export function mountEditor(textarea, terms, run) {
   const prefixes = terms.prefixes;
-  const declareUsed = EditorView.updateListener.of((update) => {
-    if (!update.docChanged || !update.transactions.some((t) => t.isUserEvent("input") || t.isUserEvent("paste")))
-      return;
-    const change = missingDeclarations(update.state, prefixes);
-    if (change) update.view.dispatch({ changes: change, userEvent: "declare" });
+  // Typing, pasting or completing a prefixed name declares its prefix in the same transaction.
+  const declareUsed = EditorState.transactionFilter.of((transaction) => {
+    if (!transaction.docChanged || !(transaction.isUserEvent("input") || transaction.isUserEvent("paste")))
+      return transaction;
+    const change = missingDeclarations(transaction.state, prefixes);
+    return change ? [transaction, { changes: change, sequential: true }] : transaction;
   });
   const sync = EditorView.updateListener.of((update) => {
     if (update.docChanged) textarea.value = update.state.doc.toString();
@@ -127,8 +128,9 @@ export function mountEditor(textarea, terms, run) {
       if (!problem) return view.dispatch(setDiagnostics(view.state, []));
       const doc = view.state.doc;
       const line = doc.line(Math.min(Math.max(problem.line, 1), doc.lines));
-      const from = Math.min(line.from + Math.max(problem.column - 1, 0), line.to);
-      const to = Math.min(from + 1, doc.length);
+      const at = Math.min(line.from + Math.max(problem.column - 1, 0), line.to);
+      // A mark needs one character: the one at the column, else (at the end) the one before it.
+      const [from, to] = at < line.to ? [at, at + 1] : [Math.max(line.from, at - 1), at];
       view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message: problem.message }]));
     },
   };

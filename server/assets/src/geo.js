@@ -25,6 +25,12 @@ export function areaName(code) {
   return areas.get(code)?.name ?? code;
 }
 
+/** Whether a binding names a place: one of our country or region concepts, or a country code. */
+export function isPlace(cell, terms) {
+  if (cell?.type === "uri") return /\/vocab\/(country|region)\/[\w-]+$/u.test(cell.value);
+  return placeOf(cell, terms) !== null;
+}
+
 /**
  * The countries a binding names and how specific it is (1 for a country, more for a region), or null.
  * ``terms`` gives our region concepts' M49 notations.

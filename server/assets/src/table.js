@@ -7,7 +7,7 @@ const PAGE_ROWS = 100;
 /** The text a cell shows: a prefixed name (or the IRI), a literal's value. */
 export function cellText(cell, terms) {
   if (!cell) return "";
-  if (cell.type === "uri") return terms.prefixed(cell.value) ?? cell.value;
+  if (cell.type === "uri") return terms.shortName(cell.value);
   if (cell.type === "bnode") return `_:${cell.value}`;
   return cell.value;
 }

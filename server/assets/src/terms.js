@@ -32,6 +32,15 @@ export class Terms {
     return null;
   }
 
+  /** How a person reads an IRI: its prefixed name, for a part of a record ``project:x#lead-y``, else the IRI. */
+  shortName(iri) {
+    const name = this.prefixed(iri);
+    if (name) return name;
+    const [whole, fragment] = iri.split("#", 2);
+    const record = fragment === undefined ? null : this.prefixed(whole);
+    return record ? `${record}#${fragment}` : iri;
+  }
+
   /** A term's label, if the graph gives one. */
   label(iri) {
     return this.byIri.get(iri)?.label ?? null;

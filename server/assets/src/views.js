@@ -1,7 +1,7 @@
 // Which views fit an answer: a chart (a label and a number), a map (countries or regions), a
 // timeline (dates or years), a node-link graph (triples). Drawing them loads charts.js on demand.
 
-import { placeOf } from "./geo.js";
+import { isPlace } from "./geo.js";
 
 const XSD = "http://www.w3.org/2001/XMLSchema#";
 const NUMBERS = new Set(["integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger", "positiveInteger"]);
@@ -29,7 +29,7 @@ export function columnKinds(results, terms) {
     if (!cells.length) kinds[name] = null;
     else if (cells.every((c) => yearOf(c, name) !== null)) kinds[name] = "year";
     else if (cells.every(isNumber)) kinds[name] = "number";
-    else if (cells.every((c) => placeOf(c, terms))) kinds[name] = "place";
+    else if (cells.every((c) => isPlace(c, terms))) kinds[name] = "place";
     else kinds[name] = "label";
   }
   return kinds;
