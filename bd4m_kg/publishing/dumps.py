@@ -48,6 +48,10 @@ class DumpFile:
     sha256: str
 
 
+Link = tuple[str, str, str, bool, int]
+"""(subject class, property, object class or literal datatype, whether a datatype, triples)."""
+
+
 class Counts(TypedDict):
     """The VoID counts a manifest carries (see :class:`Manifest`)."""
 
@@ -57,6 +61,7 @@ class Counts(TypedDict):
     classes: dict[str, int]
     properties: dict[str, int]
     graphs: dict[str, int]
+    links: list[Link]
 
 
 @dataclass
@@ -72,6 +77,7 @@ class Manifest:
     classes: dict[str, int] = field(default_factory=dict)  # class -> distinct instances
     properties: dict[str, int] = field(default_factory=dict)  # property -> distinct triples
     graphs: dict[str, int] = field(default_factory=dict)  # graph -> triples
+    links: list[Link] = field(default_factory=list)  # how the classes link, for query editors
 
     def file(self, name: str) -> DumpFile | None:
         """The dump file called ``name`` (e.g. ``bd4m.nq.gz``), if written."""
@@ -174,6 +180,20 @@ def _union(store: Store, output: IO[bytes]) -> None:
         output.write(chunk)
 
 
+LINKS = f"""
+SELECT ?c ?p ?t ?literal (COUNT(*) AS ?n) WHERE {{
+  ?s {RDF_TYPE} ?c ; ?p ?o .
+  FILTER (?p != {RDF_TYPE})
+  OPTIONAL {{ ?o {RDF_TYPE} ?class }}
+  BIND (isLITERAL(?o) AS ?literal)
+  BIND (IF(?literal, DATATYPE(?o), ?class) AS ?t)
+  FILTER (BOUND(?t))
+}}
+GROUP BY ?c ?p ?t ?literal
+ORDER BY ?c ?p ?t
+"""
+
+
 def _counts(store: Store) -> Counts:
     """The VoID counts of the store as it is now."""
 
@@ -196,6 +216,16 @@ def _counts(store: Store) -> Counts:
         ),
         "properties": pairs(f"SELECT (?p AS ?k) (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p"),
         "graphs": pairs("SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH ?k { ?s ?p ?o } } GROUP BY ?k"),
+        "links": [
+            (
+                row["c"].value,
+                row["p"].value,
+                row["t"].value,
+                row["literal"].value == "true",
+                int(row["n"].value),
+            )
+            for row in store.select(LINKS)
+        ],
     }
 
 

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from bd4m_kg.linked_data.documents import LICENCE
 from bd4m_kg.publishing.dumps import DumpFile, Manifest
 from bd4m_kg.publishing.releases import Release
+from bd4m_kg.publishing.self_description import class_partitions, prefix_declarations
 from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS
 from bd4m_kg.store import Store
 
@@ -140,7 +141,8 @@ def void_description(manifest: Manifest, base: str, server: str) -> list[ox.Trip
     triples += [ox.Triple(dataset, void("dataDump"), _iri(f"{server}dumps/{f.name}")) for f in manifest.files]
     triples += [ox.Triple(dataset, void("exampleResource"), _iri(base + path)) for path in EXAMPLES]
     triples += [ox.Triple(dataset, void("vocabulary"), _iri(v)) for v in VOCABULARIES]
-    triples += _partitions(dataset, "classPartition", "class", "entities", manifest.classes)
+    triples += class_partitions(dataset, manifest.classes, manifest.links)
+    triples += prefix_declarations(dataset)
     triples += _partitions(dataset, "propertyPartition", "property", "triples", manifest.properties)
     for graph, count in sorted(manifest.graphs.items()):
         subset = _iri(graph)

@@ -6,13 +6,18 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, request
 
 from bd4m_kg.publishing.metadata import service_description
+from bd4m_kg.publishing.self_description import DESCRIBED_PREFIXES, class_partitions, prefix_declarations
 from bd4m_kg.rdf.formats import RDF_FORMATS
 from bd4m_kg.rdf.negotiation import GRAPH_OFFERS
 from bd4m_kg.server.http.answers import answer
 from bd4m_kg.server.http.errors import ApiError, wants_html
 from bd4m_kg.server.http.negotiation import negotiate_offer
+from bd4m_kg.server.http.rdf_pages import rdf_answer, used_prefixes
 from bd4m_kg.server.middleware.response_cache import cacheable
 from bd4m_kg.server.middleware.store import current_stats, get_store
+from bd4m_kg.server.views.harvest import manifest
+from bd4m_kg.sparql.examples import examples
+from bd4m_kg.sparql.named_queries import load_named_queries
 from bd4m_kg.sparql.protocol import read_query_request
 
 sparql = Blueprint("sparql", __name__)
@@ -36,14 +41,30 @@ def query_endpoint() -> Response:
 
 
 def describe_service() -> Response:
-    """The SPARQL 1.1 Service Description of this endpoint, in the negotiated RDF format."""
+    """The SPARQL 1.1 Service Description of this endpoint, in the negotiated RDF format.
+
+    Besides the service, it says what query editors complete and list: our prefixes, the named
+    queries as examples, and how the classes link (VoID partitions of the default graph).
+    """
     offer = negotiate_offer(GRAPH_OFFERS)
+    counted = manifest()
     triples = service_description(request.base_url, current_stats(get_store()).triples)
+    triples += class_partitions(ox.BlankNode("default-graph"), counted.classes, counted.links)
+    triples += prefix_declarations(ox.NamedNode(request.base_url))
+    triples += examples(load_named_queries().values(), request.host_url)
     rdf_format = RDF_FORMATS[offer.short].format
-    body = ox.serialize(
-        triples, format=rdf_format, prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
-    )
+    body = ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples, DESCRIBED_PREFIXES))
     return cacheable(Response(body, content_type=offer.content_type, headers={"Vary": "Accept"}))
+
+
+@sparql.get("/.well-known/sparql-examples")
+def sparql_examples() -> Response:
+    """The named queries as SHACL SPARQL executables, with our prefixes, for query editors."""
+    about = (
+        "The named queries as examples for query editors (sh:SPARQLExecutable), with the prefixes they use."
+    )
+    described = examples(load_named_queries().values(), request.host_url)
+    return cacheable(rdf_answer(described, GRAPH_OFFERS, "SPARQL examples", about, DESCRIBED_PREFIXES))
 
 
 def init_app(app: Flask) -> None:

@@ -39,6 +39,8 @@ def modules() -> dict[str, Path]:
             parts = path.relative_to(folder).with_suffix("").parts
             if package == "bd4m_kg" and parts[0] == "server":
                 continue
+            if package == "bd4m_kg.server" and parts[0] == "assets":
+                continue  # the build backend that bundles the pages' scripts: not shipped, not imported
             dotted = ".".join((package, *parts)).removesuffix(".__init__")
             found[dotted] = path
     return found
