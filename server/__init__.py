@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         linked_data,
         openapi,
         pages,
+        places,
         queries,
         record_history,
         releases,
@@ -65,6 +66,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     feed.init_app(app)
     browse.init_app(app)
     stats.init_app(app)
+    places.init_app(app)
     curate.init_app(app)
     submissions.init_app(app)
     record_history.init_app(app)

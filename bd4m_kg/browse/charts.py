@@ -13,6 +13,8 @@ from bd4m_kg.store import Store
 
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, BAR_WIDTH = 20, 5, 235, 215
 ROW, COLUMN_WIDTH, NAME_CHARS = 22, 300, 44
+CHAR_WIDTH = 6.9  # pixels of a character of the network's names, for fitting a column to its names
+MIN_COLUMN_WIDTH, GAP = 110, 120
 NETWORK = """
 PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -67,6 +69,30 @@ class Network:
     used: set[tuple[str, str]]  # (project, user)
 
 
+def around(network: Network, organisation: str) -> Network:
+    """The part of ``network`` around one organisation: its projects, with their holders and users.
+
+    Its projects are those it holds data for or uses; with every holder and user of them, the
+    part shows who else gives data to, or takes results from, the same projects.
+    """
+    holds = {p for h, p in network.held if h == organisation}
+    projects = holds | {p for p, u in network.used if u == organisation}
+    held = {(h, p) for h, p in network.held if p in projects}
+    used = {(p, u) for p, u in network.used if p in projects}
+    return Network(
+        {h: network.holders[h] for h, _ in held},
+        {p: network.projects[p] for p in projects},
+        {u: network.users[u] for _, u in used},
+        held,
+        used,
+    )
+
+
+def organisations(network: Network) -> dict[str, str]:
+    """Every organisation of the network (holders and users), IRI -> name."""
+    return {**network.holders, **network.users}
+
+
 def data_network(store: Store) -> Network:
     """Who holds data for which project, and who uses the project's data (projects with a holder)."""
     network = Network({}, {}, {}, set(), set())
@@ -86,25 +112,30 @@ def data_network(store: Store) -> Network:
     return network
 
 
-def network_svg(network: Network, link: dict[str, str]) -> str:
+def network_svg(network: Network, link: dict[str, str], full_names: bool = False) -> str:
     """Three columns (data holders, projects, data users) joined by lines.
 
-    ``link`` maps IRIs to their pages; a name without a page is not a link.
+    ``link`` maps IRIs to their pages; a name without a page is not a link. Names are cut to
+    fit the columns unless ``full_names``, which widens the columns to the longest.
     """
     columns = [network.holders, network.projects, network.users]
+    widths = [_column_width(column, full_names) for column in columns]
+    lefts = [10 + sum(widths[:i]) + i * GAP for i in range(3)]
     places: dict[tuple[int, str], tuple[float, float]] = {}
     for index, column in enumerate(columns):
         for row, iri in enumerate(sorted(column, key=lambda i: column[i].casefold())):
-            places[(index, iri)] = (index * (COLUMN_WIDTH + 120) + 10, 40 + row * ROW)
+            places[(index, iri)] = (lefts[index], 40 + row * ROW)
     height = 40 + max(len(c) for c in columns) * ROW
-    width = 3 * COLUMN_WIDTH + 2 * 120 + 20
+    width = lefts[2] + widths[2] + 10
     parts = [
         '<svg class="network" role="img" aria-label="Data holders, the projects they hold data for, and '
-        f'data users" viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">'
+        f'data users" viewBox="0 0 {width} {height}" width="{width if full_names else "100%"}" '
+        'xmlns="http://www.w3.org/2000/svg">'
         "<title>Who holds data for which project, and who uses it</title>",
-        '<text class="heading" x="10" y="18">Data holders</text>',
-        f'<text class="heading" x="{COLUMN_WIDTH + 130}" y="18">Projects</text>',
-        f'<text class="heading" x="{2 * COLUMN_WIDTH + 250}" y="18">Data users</text>',
+        *(
+            f'<text class="heading" x="{left}" y="18">{heading}</text>'
+            for left, heading in zip(lefts, ("Data holders", "Projects", "Data users"), strict=True)
+        ),
     ]
     for (source_column, target_column), pairs, kind in (
         ((0, 1), network.held, "held"),
@@ -114,15 +145,24 @@ def network_svg(network: Network, link: dict[str, str]) -> str:
             x1, y1 = places[(source_column, source)]
             x2, y2 = places[(target_column, target)]
             parts.append(
-                f'<path class="{kind}" d="M{x1 + COLUMN_WIDTH},{y1 - 5} C{x1 + COLUMN_WIDTH + 60},{y1 - 5} '
+                f'<path class="{kind}" d="M{x1 + widths[source_column]},{y1 - 5} '
+                f"C{x1 + widths[source_column] + 60},{y1 - 5} "
                 f'{x2 - 60},{y2 - 5} {x2 - 4},{y2 - 5}"/>'
             )
     for (index, iri), (x, y) in places.items():
         name = columns[index][iri]
-        text = f'<title>{escape(name)}</title><text x="{x}" y="{y}">{escape(_short(name, NAME_CHARS))}</text>'
+        shown = name if full_names else _short(name, NAME_CHARS)
+        text = f'<title>{escape(name)}</title><text x="{x}" y="{y}">{escape(shown)}</text>'
         parts.append(f"<a href={quoteattr(link[iri])}>{text}</a>" if iri in link else f"<g>{text}</g>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _column_width(column: dict[str, str], full_names: bool) -> int:
+    """A column's width: fixed for names cut to fit, else its longest name's."""
+    if not full_names:
+        return COLUMN_WIDTH
+    return max(MIN_COLUMN_WIDTH, round(CHAR_WIDTH * max((len(n) for n in column.values()), default=0)))
 
 
 def _short(text: str, limit: int) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bd4m_kg.rdf.namespaces import COUNTRY, REGION
 from bd4m_kg.store import Store
 
 PAGE_SIZE = 20
@@ -42,7 +43,22 @@ class Kind:
     facet_patterns: str  # SPARQL binding ?facet and ?value for a record ?r
 
 
-REGION = "?r {place} ?c . OPTIONAL {{ ?c skos:broader ?sub }} BIND(COALESCE(?sub, ?c) AS ?value)"
+REGIONS, COUNTRIES = str(REGION).rstrip("/"), str(COUNTRY).rstrip("/")
+
+
+def _places(place: str) -> str:
+    """Facet patterns for where a record is: every region it covers or lies in, and its countries.
+
+    A record covering Ethiopia counts under Ethiopia, Eastern Africa, Sub-Saharan Africa, Africa
+    and World, so ``region=africa`` finds it.
+    """
+    return (
+        f" UNION {{ ?r {place}/skos:broader* ?value . ?value skos:inScheme <{REGIONS}>"
+        " BIND('region' AS ?facet) }"
+        f" UNION {{ ?r {place} ?value . ?value skos:inScheme <{COUNTRIES}> BIND('country' AS ?facet) }}"
+    )
+
+
 KINDS = {
     "projects": Kind(
         "projects",
@@ -53,23 +69,24 @@ KINDS = {
             "theme": "Theme",
             "need": "Policy need",
             "region": "Region",
+            "country": "Country",
             "year": "Start year",
         },
         "{ ?r bd4m:usesDataSource/bd4m:sourceType ?value BIND('source' AS ?facet) }"
         " UNION { ?r dcterms:subject ?value BIND('theme' AS ?facet) }"
         " UNION { ?r bd4m:policyNeed ?value BIND('need' AS ?facet) }"
-        " UNION { " + REGION.format(place="dcterms:spatial") + " BIND('region' AS ?facet) }"
-        " UNION { ?r dcterms:temporal/dcat:startDate ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?value)"
+        + _places("dcterms:spatial")
+        + " UNION { ?r dcterms:temporal/dcat:startDate ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?value)"
         " BIND('year' AS ?facet) }",
     ),
     "organisations": Kind(
         "organisations",
         "Organisations",
         "org:Organization",
-        {"type": "Organisation type", "region": "Region", "role": "Role in projects"},
+        {"type": "Organisation type", "region": "Region", "country": "Country", "role": "Role in projects"},
         "{ ?r org:classification ?value BIND('type' AS ?facet) }"
-        " UNION { " + REGION.format(place="schema:location") + " BIND('region' AS ?facet) }"
-        " UNION { ?i <http://www.w3.org/ns/prov#agent> ?r ; <http://www.w3.org/ns/prov#hadRole> ?value"
+        + _places("schema:location")
+        + " UNION { ?i <http://www.w3.org/ns/prov#agent> ?r ; <http://www.w3.org/ns/prov#hadRole> ?value"
         " BIND('role' AS ?facet) }",
     ),
     "collaboratives": Kind(

@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 const outdir = new URL("../static/vendor/", import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: ["src/workbench.js"],
+  entryPoints: ["src/workbench.js", "src/directory-map.js"],
   outdir,
   bundle: true,
   format: "esm",

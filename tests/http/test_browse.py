@@ -3,6 +3,8 @@ with SPARQL, search that ignores case and diacritics, pagination, and a Chromium
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -67,6 +69,18 @@ def test_a_facet_count_is_what_sparql_counts_and_choosing_it_narrows(url):
     assert count(narrowed) == expected
     both = listing(url, "/projects", source="mobile-network-data", region="western-asia")
     assert 0 < count(both) < expected and "Data for Refugees (D4R) Challenge" in titles(both)
+
+
+def test_a_region_lists_the_projects_in_its_countries_and_sub_regions_as_the_named_query_does(url):
+    named = requests.get(f"{url}/queries/projects-covering-region?format=csv", timeout=60).text
+    in_africa = {row["project"] for row in csv.DictReader(io.StringIO(named))}
+    assert len(in_africa) > 5
+    assert count(listing(url, "/projects", region="africa")) == len(in_africa)
+    ethiopia = sparql_count(
+        url, "?r a bd4m:Project ; <http://purl.org/dc/terms/spatial> <https://w3id.org/bd4m/vocab/country/et>"
+    )
+    assert count(listing(url, "/projects", country="et")) == ethiopia > 0
+    assert count(listing(url, "/projects", region="eastern-africa")) >= ethiopia
 
 
 def test_search_ignores_case_and_diacritics(url):

@@ -59,7 +59,8 @@ function flatGeometry(geometry) {
 function countryShapes() {
   if (!registered) {
     const shapes = feature(world, world.objects.countries);
-    shapes.features = shapes.features.filter((shape) => shape.id !== ANTARCTICA && shape.geometry);
+    // Areas without an M49 code (Somaliland, Kosovo, Northern Cyprus) have no record to show.
+    shapes.features = shapes.features.filter((shape) => shape.id && shape.id !== ANTARCTICA && shape.geometry);
     for (const shape of shapes.features) {
       shape.properties = { name: shape.id, label: shape.properties.name };
       flatGeometry(shape.geometry);
@@ -90,6 +91,7 @@ export function mapValues(rows, view, terms) {
     .sort((a, b) => b.place.size - a.place.size); // bigger regions first: the more specific overwrite
   const values = new Map();
   const names = new Map();
+  const chosen = new Map(); // the most specific row naming each country (a click on it opens that row's page)
   const sizes = new Map(); // how specific the row that set a country's value was
   for (const { row, place } of places) {
     const value = view.number ? numberOf(row[view.number]) : 1;
@@ -99,14 +101,15 @@ export function mapValues(rows, view, terms) {
       values.set(code, same ? values.get(code) + value : value);
       names.set(code, same ? `${names.get(code)}, ${name}` : name);
       sizes.set(code, place.size);
+      chosen.set(code, row);
     }
   }
-  return { values, names };
+  return { values, names, rows: chosen };
 }
 
 function drawMap(chart, view, rows, terms, onArea) {
   const shapes = countryShapes();
-  const { values, names } = mapValues(rows, view, terms);
+  const { values, names, rows: chosen } = mapValues(rows, view, terms);
   const data = [...values].map(([code, value]) => ({ name: code, value }));
   const max = Math.max(1, ...values.values());
   chart.setOption({
@@ -125,7 +128,6 @@ function drawMap(chart, view, rows, terms, onArea) {
       max,
       left: "left",
       bottom: 10,
-      text: [String(max), "0"],
       calculable: true,
       inRange: { color: ["#deebf7", "#08306b"] },
       ...(view.number ? {} : { precision: 0 }),
@@ -141,7 +143,7 @@ function drawMap(chart, view, rows, terms, onArea) {
       },
     ],
   });
-  if (onArea) chart.on("click", (item) => onArea(item.name, shapes.get(item.name)));
+  if (onArea) chart.on("click", (item) => onArea(chosen.get(item.name), shapes.get(item.name)));
   return { areas: data.length };
 }
 
