@@ -30,15 +30,16 @@ function answerSection() {
 }
 
 function downloads(text, form, formats) {
-  const shorts = (form === "SELECT" || form === "ASK" ? formats.results : formats.graphs).split(" ");
-  const links = shorts.map((short) => {
+  const offered = (form === "SELECT" || form === "ASK" ? formats.results : formats.graphs).split(" ");
+  const links = offered.map((pair) => {
+    const [short, mediaType] = pair.split("=");
     const url = `/sparql?${new URLSearchParams({ query: text, format: short })}`;
-    return element("a", { href: url, download: `answer.${short}` }, short);
+    return element("a", { href: url, download: `answer.${short}`, type: mediaType, title: mediaType }, short);
   });
   return element("p", { class: "downloads" }, "Download: ", ...links);
 }
 
-async function run(editor, terms, page) {
+async function run(editor, terms, page, { first = false } = {}) {
   const text = editor.text();
   const form = queryForm(text);
   const section = answerSection();
@@ -58,7 +59,9 @@ async function run(editor, terms, page) {
   }
   const body = await response.text();
   const seconds = (performance.now() - started) / 1000;
-  history.replaceState(null, "", `/sparql?${new URLSearchParams({ query: text })}`);
+  // Each query run gets its own URL, as the plain form's would: back returns to the one before.
+  const url = `/sparql?${new URLSearchParams({ query: text })}`;
+  if (!first && url !== location.pathname + location.search) history.pushState(null, "", url);
   if (!response.ok) return showError(section, editor, body, response.status);
   remember(text);
   drawHistory(page.historyList, editor);
@@ -147,7 +150,8 @@ async function start() {
   });
   page.historyList = drawHistory(null, editor, formNode);
   drawShare(formNode, editor);
-  if (document.getElementById("answer")) run(editor, terms, page); // the server answered: show it all here
+  window.addEventListener("popstate", () => location.reload()); // back to an earlier query: show it again
+  if (document.getElementById("answer")) run(editor, terms, page, { first: true }); // the server answered: show it all
 }
 
 start();
