@@ -71,10 +71,14 @@ def completion_terms(store: Store, in_use: dict[str, list[str]]) -> list[Term]:
     return sorted(terms.values(), key=lambda t: (t.kind, t.iri))
 
 
-def completions(store: Store, in_use: dict[str, list[str]]) -> dict[str, object]:
-    """The editor's whole list, as JSON-ready data: ``{"prefixes": {...}, "terms": [...]}``."""
+def completions(store: Store, in_use: dict[str, list[str]], links: dict[str, list[str]]) -> dict[str, object]:
+    """The editor's whole list, as JSON-ready data: ``{"prefixes": …, "terms": […], "links": …}``.
+
+    ``links`` maps a class to the properties its instances have (from the VoID partitions), so
+    the editor offers those first after a subject of that class.
+    """
     terms = [{k: v for k, v in asdict(t).items() if v is not None} for t in completion_terms(store, in_use)]
-    return {"prefixes": PREFIXES, "terms": terms}
+    return {"prefixes": PREFIXES, "terms": terms, "links": links}
 
 
 def _value(row: dict[str, object], name: str) -> str | None:

@@ -27,7 +27,11 @@ def completion_list() -> Response:
     """The terms a query editor may complete, as JSON: ``{"prefixes": {...}, "terms": [...]}``."""
     counted = manifest()
     in_use = {"class": sorted(counted.classes), "property": sorted(counted.properties)}
-    return cacheable(jsonify(completions(get_store(), in_use)))
+    links: dict[str, set[str]] = {}
+    for subject_class, prop, *_ in counted.links:
+        links.setdefault(subject_class, set()).add(prop)
+    by_class = {c: sorted(properties) for c, properties in sorted(links.items())}
+    return cacheable(jsonify(completions(get_store(), in_use, by_class)))
 
 
 @workbench.post("/sparql/links")

@@ -75,6 +75,28 @@ def test_the_editor_highlights_completes_and_declares_the_prefix(served):
         assert text.count("PREFIX bd4m:") == 1
 
 
+def completions_offered(page) -> list[str]:
+    page.wait_for_selector(".cm-tooltip-autocomplete li")
+    return page.locator(".cm-tooltip-autocomplete li .cm-completionLabel").all_inner_texts()
+
+
+def test_completion_fits_the_place_in_the_triple_pattern(served):
+    with chromium_page() as page:
+        open_workbench(page, served[0])
+        write(page, "PREFIX bd4m: <https://w3id.org/bd4m/ontology#>\nSELECT * WHERE {\n  ?x a ")
+        page.keyboard.type("bd4m:")
+        after_a = completions_offered(page)
+        assert "bd4m:Project" in after_a and "bd4m:usesDataSource" not in after_a  # classes only
+        page.keyboard.press("Escape")
+        page.keyboard.type("Project ;\n    ")
+        page.keyboard.type("bd4m:")
+        offered = completions_offered(page)
+        assert "bd4m:Project" not in offered  # properties only
+        # a project's own properties (from the VoID partitions) come before a data source's
+        assert offered.index("bd4m:usesDataSource") < offered.index("bd4m:heldBy")
+        screenshot(page, "workbench-context-completion")
+
+
 def test_ctrl_enter_runs_and_the_table_pages_and_sorts_every_row(served):
     with chromium_page() as page:
         open_workbench(page, served[0])

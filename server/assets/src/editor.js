@@ -8,6 +8,7 @@ import { sparql } from "@codemirror/legacy-modes/mode/sparql";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from "@codemirror/view";
+import { slotAt } from "./slots.js";
 
 const THEME = EditorView.theme({
   "&": { border: "1px solid #d9d4c7", borderRadius: "6px", background: "#fff", fontSize: "14px" },
@@ -16,6 +17,7 @@ const THEME = EditorView.theme({
   ".cm-gutters": { background: "#f7f5ef", borderRight: "1px solid #e6e1d6", color: "#8a8577" },
   ".cm-tooltip-autocomplete ul li": { fontFamily: "ui-monospace, Menlo, Consolas, monospace" },
   ".cm-completionDetail": { marginLeft: "0.8em", color: "#6b675c", fontStyle: "normal" },
+  ".cm-tooltip-autocomplete ul li[aria-selected] .cm-completionDetail": { color: "#e6eef6" },
 });
 const NAME = /[A-Za-z][\w-]*:[\w.-]*$|[A-Za-z][\w-]*$/u;
 
@@ -49,22 +51,36 @@ function missingDeclarations(state, prefixes) {
 }
 
 function completeFrom(terms) {
-  const options = [];
-  for (const [prefix, namespace] of Object.entries(terms.prefixes)) {
-    options.push({ label: `${prefix}:`, type: "namespace", detail: namespace, boost: 1 });
-  }
+  const prefixes = Object.entries(terms.prefixes).map(([prefix, namespace]) => ({
+    label: `${prefix}:`,
+    type: "namespace",
+    detail: namespace,
+    boost: 1,
+  }));
+  const byKind = { class: [], property: [], concept: [] };
   for (const term of terms.list) {
     const name = terms.prefixed(term.iri);
     if (!name) continue;
     const type = term.kind === "class" ? "class" : term.kind === "property" ? "property" : "constant";
     const boost = term.kind === "concept" ? -1 : 0;
-    options.push({ label: name, type, detail: term.label ?? term.kind, info: term.comment, boost });
+    const found = byKind[term.kind];
+    found.push({ label: name, type, detail: term.label ?? term.kind, info: term.comment, boost, iri: term.iri });
     // A term is found by its label too: "Ethiopia" completes to country:et.
-    if (term.label) options.push({ label: term.label, apply: name, type, detail: name, info: term.comment, boost: boost - 1 });
+    if (term.label) found.push({ label: term.label, apply: name, type, detail: name, info: term.comment, boost: boost - 1, iri: term.iri });
   }
+  const everything = [...prefixes, ...byKind.class, ...byKind.property, ...byKind.concept];
   return (context) => {
     const word = context.matchBefore(NAME);
     if (!word || (word.from === word.to && !context.explicit)) return null;
+    const text = context.state.doc.toString();
+    const where = slotAt(text.slice(0, word.from), text, declaredPrefixes(text), terms.prefixes);
+    let options = everything;
+    if (where.slot === "class") options = [...prefixes, ...byKind.class];
+    if (where.slot === "property") {
+      // The subject's classes use these properties in the graph (VoID partitions): offer them first.
+      const used = new Set(where.classes.flatMap((iri) => terms.links[iri] ?? []));
+      options = [...prefixes, ...byKind.property.map((o) => (used.has(o.iri) ? { ...o, boost: o.boost + 10 } : o))];
+    }
     return { from: word.from, options, validFor: /^[\w:.-]*$/u };
   };
 }

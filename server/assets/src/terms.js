@@ -13,9 +13,10 @@ export function loadTerms() {
 }
 
 export class Terms {
-  constructor({ prefixes, terms }) {
+  constructor({ prefixes, terms, links = {} }) {
     this.prefixes = prefixes;
     this.list = terms;
+    this.links = links; // class IRI -> the properties its instances have in the graph
     this.byIri = new Map(terms.map((term) => [term.iri, term]));
     // Longest namespace first, so project: wins over a shorter namespace it starts with.
     this.namespaces = Object.entries(prefixes).sort((a, b) => b[1].length - a[1].length);
