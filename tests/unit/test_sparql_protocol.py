@@ -255,7 +255,8 @@ def test_get_without_a_query_describes_the_service(client):
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     assert (service, SD.endpoint, service) in graph
     assert (service, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV")) in graph
-    assert [int(o) for o in graph.objects(None, VOID.triples)] == [BUILT_TRIPLES]
+    default_graph = graph.value(graph.value(service, SD.defaultDataset), SD.defaultGraph)
+    assert int(graph.value(default_graph, VOID.triples)) == BUILT_TRIPLES
 
 
 def test_service_is_refused_and_no_connection_is_made(client):
