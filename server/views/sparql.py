@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
 
+from bd4m_kg.publishing.dumps import latest_manifest
 from bd4m_kg.publishing.metadata import service_description
 from bd4m_kg.publishing.self_description import DESCRIBED_PREFIXES, class_partitions, prefix_declarations
 from bd4m_kg.rdf.formats import RDF_FORMATS
@@ -15,7 +16,7 @@ from bd4m_kg.server.http.negotiation import negotiate_offer
 from bd4m_kg.server.http.rdf_pages import rdf_answer, used_prefixes
 from bd4m_kg.server.middleware.response_cache import cacheable
 from bd4m_kg.server.middleware.store import current_stats, get_store
-from bd4m_kg.server.views.harvest import manifest
+from bd4m_kg.server.views.harvest import refresh_in_background
 from bd4m_kg.sparql.examples import examples
 from bd4m_kg.sparql.named_queries import load_named_queries
 from bd4m_kg.sparql.protocol import read_query_request
@@ -47,14 +48,21 @@ def describe_service() -> Response:
     queries as examples, and how the classes link (VoID partitions of the default graph).
     """
     offer = negotiate_offer(GRAPH_OFFERS)
-    counted = manifest()
-    triples = service_description(request.base_url, current_stats(get_store()).triples)
-    triples += class_partitions(ox.BlankNode("default-graph"), counted.classes, counted.links)
+    store = get_store()
+    counted = latest_manifest(store)  # never waits for the dumps: clients fetch this first
+    triples = service_description(request.base_url, current_stats(store).triples)
+    if counted is not None:
+        triples += class_partitions(ox.BlankNode("default-graph"), counted.classes, counted.links)
     triples += prefix_declarations(ox.NamedNode(request.base_url))
     triples += examples(load_named_queries().values(), request.host_url)
     rdf_format = RDF_FORMATS[offer.short].format
     body = ox.serialize(triples, format=rdf_format, prefixes=used_prefixes(triples, DESCRIBED_PREFIXES))
-    return cacheable(Response(body, content_type=offer.content_type, headers={"Vary": "Accept"}))
+    described = Response(body, content_type=offer.content_type, headers={"Vary": "Accept"})
+    if counted is not None and counted.generation == store.generation:
+        return cacheable(described)
+    if not store.state.writer_busy():  # count them now, for the next request (the dumps come along)
+        refresh_in_background(store, current_app.logger)
+    return described
 
 
 @sparql.get("/.well-known/sparql-examples")
