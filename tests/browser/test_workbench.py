@@ -148,6 +148,27 @@ def test_an_answer_of_places_opens_on_the_map_and_switches_to_a_chart(served):
         assert page.locator("table.results a:has-text('region:european-union')").count() == 1
 
 
+PERIODS = """PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+SELECT ?name ?start ?end WHERE {
+  ?project a bd4m:Project ; rdfs:label ?name ; dcterms:temporal ?period .
+  ?period dcat:startDate ?start . OPTIONAL { ?period dcat:endDate ?end }
+}"""
+
+
+def test_an_answer_with_dates_opens_on_a_timeline(served):
+    with chromium_page() as page:
+        open_workbench(page, served[0], PERIODS)
+        page.wait_for_selector("[role=tab][aria-selected=true]:has-text('Timeline')")
+        page.wait_for_selector(".view-timeline canvas")
+        page.wait_for_timeout(800)
+        screenshot(page, "workbench-timeline")
+        page.click("[role=tab]:has-text('Table')")
+        assert page.locator("table.results tbody tr").count() > 20
+
+
 def test_a_graph_answer_reads_as_turtle_and_as_a_node_link_graph(served):
     with chromium_page() as page:
         open_workbench(page, served[0], DESCRIBE)

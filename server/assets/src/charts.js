@@ -163,7 +163,45 @@ function drawChart(chart, view, rows, terms) {
   return { bars: values.length };
 }
 
+const ITEMS_ON_A_TIMELINE = 80;
+
+/** Each row a bar from its start year to its end year (or one year), labelled, in time order. */
+function drawItems(chart, view, rows, terms) {
+  const items = rows
+    .map((row) => {
+      const start = yearOf(row[view.year], view.year);
+      const end = view.end ? yearOf(row[view.end], view.end) : null;
+      const text = cellText(row[view.label], terms);
+      return { label: text.length > 50 ? `${text.slice(0, 49)}…` : text, start, end: Math.max(end ?? start, start) };
+    })
+    .filter((item) => item.start !== null)
+    .sort((a, b) => a.start - b.start || a.label.localeCompare(b.label));
+  const first = Math.min(...items.map((i) => i.start));
+  const last = Math.max(...items.map((i) => i.end)) + 1;
+  chart.setOption({
+    color: COLOURS,
+    tooltip: {
+      ...TOOLTIP,
+      trigger: "axis",
+      axisPointer: { type: "shadow" },
+      formatter: (shown) => {
+        const item = items[shown[0].dataIndex];
+        return item.end > item.start ? `${item.label}: ${item.start}–${item.end}` : `${item.label}: ${item.start}`;
+      },
+    },
+    grid: { left: 8, right: 24, top: 24, bottom: 8, containLabel: true },
+    xAxis: { type: "value", min: first, max: last, minInterval: 1, name: view.end ? "years" : view.year, axisLabel: { formatter: String } },
+    yAxis: { type: "category", data: items.map((i) => i.label), inverse: true, axisLabel: { fontSize: 11 } },
+    series: [
+      { type: "bar", stack: "time", silent: true, itemStyle: { color: "transparent" }, data: items.map((i) => i.start) },
+      { type: "bar", stack: "time", name: view.year, data: items.map((i) => i.end - i.start + 1) },
+    ],
+  });
+  return { items: items.length };
+}
+
 function drawTimeline(chart, view, rows, terms) {
+  if (view.label && rows.length <= ITEMS_ON_A_TIMELINE) return drawItems(chart, view, rows, terms);
   const points = rows
     .map((row) => ({ year: yearOf(row[view.year], view.year), label: view.label ? cellText(row[view.label], terms) : "" }))
     .filter((point) => point.year !== null);

@@ -41,12 +41,12 @@ export function fittingViews(results, terms) {
   const of = (kind) => Object.keys(kinds).filter((name) => kinds[name] === kind);
   const [number] = of("number");
   const [place] = of("place");
-  const [year] = of("year");
+  const [year, end] = of("year");
   const label = of("label")[0] ?? place;
   const views = [];
   if (place) views.push({ kind: "map", place, number, label: of("label")[0] });
   if (label && number && results.results.bindings.length <= 200) views.push({ kind: "chart", label, number, year });
-  if (year) views.push({ kind: "timeline", year, label, number });
+  if (year) views.push({ kind: "timeline", year, end, label: of("label")[0], number });
   return views;
 }
 
