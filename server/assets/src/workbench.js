@@ -105,8 +105,11 @@ function viewSwitcher(views, chosen) {
   const show = (name) => {
     for (const tab of tabs.children) tab.setAttribute("aria-selected", String(tab.dataset.view === name));
     box.className = `view view-${name}`;
-    box.replaceChildren();
-    views[name](box);
+    // Each view draws into its own pane: a chart still loading when another tab is chosen
+    // draws into a pane no longer shown, never over the view chosen since.
+    const pane = element("div", { class: "pane" });
+    box.replaceChildren(pane);
+    views[name](pane);
   };
   for (const name of Object.keys(views)) {
     const tab = element("button", { type: "button", role: "tab", "data-view": name }, VIEW_NAMES[name]);
