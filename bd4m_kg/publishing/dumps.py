@@ -192,6 +192,7 @@ def _union(store: Store, output: IO[bytes]) -> None:
         output.write(chunk)
 
 
+LANG_STRING = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")  # Virtuoso leaves DATATYPE("x"@en) unbound
 LITERAL_LINKS = f"""
 SELECT ?c ?p ?t (COUNT(*) AS ?n) WHERE {{
   ?s {RDF_TYPE} ?c ; ?p ?o . FILTER (isLITERAL(?o)) BIND (DATATYPE(?o) AS ?t)
@@ -225,7 +226,7 @@ def _counts(store: Store) -> Counts:
         "properties": pairs(f"SELECT (?p AS ?k) (COUNT(*) AS ?n) WHERE {{ {distinct} }} GROUP BY ?p"),
         "graphs": pairs("SELECT ?k (COUNT(*) AS ?n) WHERE { GRAPH ?k { ?s ?p ?o } } GROUP BY ?k"),
         "links": sorted(
-            (row["c"].value, row["p"].value, row["t"].value, literal, int(row["n"].value))
+            (row["c"].value, row["p"].value, row.get("t", LANG_STRING).value, literal, int(row["n"].value))
             for literal, query in ((True, LITERAL_LINKS), (False, CLASS_LINKS))
             for row in store.select(query)
         ),
