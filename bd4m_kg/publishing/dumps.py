@@ -192,7 +192,8 @@ def _union(store: Store, output: IO[bytes]) -> None:
         output.write(chunk)
 
 
-LANG_STRING = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")  # Virtuoso leaves DATATYPE("x"@en) unbound
+# Virtuoso leaves DATATYPE("x"@en) unbound: such a literal counts as what SPARQL 1.1 names it.
+LANG_STRING = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 LITERAL_LINKS = f"""
 SELECT ?c ?p ?t (COUNT(*) AS ?n) WHERE {{
   ?s {RDF_TYPE} ?c ; ?p ?o . FILTER (isLITERAL(?o)) BIND (DATATYPE(?o) AS ?t)

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import yaml
 
 from bd4m_kg.layout import project_root
+from bd4m_kg.rdf.query_values import WHERE, with_values
 
 FRONT_MATTER = "#+"
 
@@ -57,20 +58,9 @@ class NamedQuery:
         return {p.name: values.get(p.name, p.default) for p in self.parameters}
 
     def standalone(self, values: dict[str, str] | None = None) -> str:
-        """The query text with its parameters bound by a trailing VALUES clause (for any SPARQL endpoint).
-
-        Parameters are projected variables (a rule of named queries), so joining the whole
-        answer with their values gives what binding them would.
-        """
-        bindings = self.bindings(values)
-        text = (
-            "\n".join(line for line in self.sparql.splitlines() if not line.startswith(FRONT_MATTER)) + "\n"
-        )
-        if not bindings:
-            return text
-        variables = " ".join(f"?{name}" for name in bindings)
-        terms = " ".join(str(ox.NamedNode(iri)) for iri in bindings.values())
-        return f"{text.rstrip()}\nVALUES ({variables}) {{ ({terms}) }}\n"
+        """The query text with its parameters bound in it (for any SPARQL endpoint)."""
+        text = "\n".join(line for line in self.sparql.splitlines() if not line.startswith(FRONT_MATTER))
+        return with_values(text + "\n", self.bindings(values))
 
     def substitutions(self, values: dict[str, str] | None = None) -> dict[ox.Variable, Bindable]:
         """The parameters' values as pyoxigraph substitutions: the caller's, else the defaults."""
@@ -91,6 +81,8 @@ def parse_named_query(path: Path) -> NamedQuery:
         Parameter(name, str(spec.get("description", "")), str(spec["default"]))
         for name, spec in (meta.get("parameters") or {}).items()
     ]
+    if parameters and WHERE.search(text) is None:
+        raise NamedQueryError(f"{path}: a query with parameters needs its WHERE keyword spelled out")
     return NamedQuery(path.stem, str(meta["title"]), str(meta["description"]).strip(), text, parameters)
 
 

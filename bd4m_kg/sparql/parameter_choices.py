@@ -15,17 +15,21 @@ MAX_CHOICES = 2000
 LIKE = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?value (SAMPLE(?l) AS ?label) WHERE {{
-  {default} a ?type .
-  ?value a ?type .
-  OPTIONAL {{ {default} skos:inScheme ?scheme }}
-  FILTER (isIRI(?value) && (!BOUND(?scheme) || EXISTS {{ ?value skos:inScheme ?scheme }}))
-  OPTIONAL {{ ?value rdfs:label|skos:prefLabel ?l }}
+SELECT ?value ?label WHERE {{
+  {{
+    SELECT ?value (SAMPLE(?l) AS ?label) WHERE {{
+      {default} a ?type .
+      ?value a ?type .
+      OPTIONAL {{ {default} skos:inScheme ?scheme }}
+      FILTER (isIRI(?value) && (!BOUND(?scheme) || EXISTS {{ ?value skos:inScheme ?scheme }}))
+      OPTIONAL {{ ?value rdfs:label|skos:prefLabel ?l }}
+    }}
+    GROUP BY ?value
+  }}
 }}
-GROUP BY ?value
 ORDER BY LCASE(STR(?label)) ?value
 LIMIT {limit}
-"""
+"""  # sorted outside the grouping: Virtuoso refuses an aggregate's name in ORDER BY
 
 
 def parameter_choices(store: Store, parameter: Parameter) -> list[tuple[str, str]]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ENGINE_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+ENGINE_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)  # Oxigraph
+VIRTUOSO_LINE = re.compile(r".*?SPARQL compiler, line (\d+): (syntax error at '([^']*)'[^\n]*)", re.DOTALL)
 SHOWN_EXPECTATIONS = 8
 
 
@@ -31,18 +32,28 @@ class SyntaxProblem:
 
 
 def engine_problem(text: str, message: str) -> SyntaxProblem | None:
-    """The problem in an engine message of the form ``error at L:C: …`` (None for another form).
+    """The problem in an engine's message, or None for a message of another form.
+
+    Oxigraph says ``error at L:C: …``; Virtuoso ``SPARQL compiler, line L: syntax error at 'TOKEN'
+    …``, its column being where the token first stands on that line.
 
     >>> print(engine_problem("SELECT * WHERE { ?s ?p ?o ", 'error at 1:27: expected one of ",", "}", [_]'))
     line 1, column 27: expected one of ",", "}" (the query ended here)
     >>> print(engine_problem("ASK {}\\nLIMT 3", "error at 2:1: expected one of LIMIT, OFFSET").excerpt)
     LIMT 3
     ^
+    >>> virtuoso = "Virtuoso 37000 Error SP030: SPARQL compiler, line 2: syntax error at 'LIMT' before '3'"
+    >>> print(engine_problem("ASK {}\\n  LIMT 3", virtuoso))
+    line 2, column 3: syntax error at 'LIMT' before '3'
     """
-    found = ENGINE_POSITION.match(message.strip())
-    if found is None:
-        return None
-    return _problem(text, int(found.group(1)), int(found.group(2)), _shortened(found.group(3).strip()))
+    if found := ENGINE_POSITION.match(message.strip()):
+        return _problem(text, int(found.group(1)), int(found.group(2)), _shortened(found.group(3).strip()))
+    if found := VIRTUOSO_LINE.match(message.strip()):
+        line, token = int(found.group(1)), found.group(3)
+        lines = text.splitlines()
+        shown = lines[line - 1] if 0 < line <= len(lines) else ""
+        return _problem(text, line, shown.find(token) + 1 if token in shown else 1, found.group(2))
+    return None
 
 
 def _problem(text: str, line: int, column: int, expected: str) -> SyntaxProblem:

@@ -22,6 +22,7 @@ import requests
 
 from bd4m_kg.rdf.formats import RDF_FORMATS, RESULT_FORMATS, RdfFormat, ResultFormat
 from bd4m_kg.rdf.query_form import query_form
+from bd4m_kg.rdf.query_values import with_values
 from bd4m_kg.store import (
     Answer,
     QueryRequest,
@@ -245,13 +246,8 @@ def _write_error(location: str, error: requests.RequestException) -> StoreError:
 
 
 def protocol_form(request: QueryRequest) -> list[tuple[str, str]]:
-    """The SPARQL Protocol form: query, dataset parameters, and substitutions as a trailing VALUES."""
-    query = with_base(request.query, request.base_iri)
-    if request.substitutions:
-        variables = sorted(request.substitutions)
-        values = " ".join(str(ox.NamedNode(request.substitutions[v])) for v in variables)  # escaped IRIs
-        query += f"\nVALUES ({' '.join('?' + v for v in variables)}) {{ ({values}) }}"
-    form = [("query", query)]
+    """The SPARQL Protocol form: query (substitutions bound in its text), dataset parameters."""
+    form = [("query", with_values(with_base(request.query, request.base_iri), request.substitutions))]
     default_graphs = request.default_graphs
     if default_graphs == () and request.named_graphs is not None:
         default_graphs = (EMPTY_GRAPH,)  # an empty default graph: naming no graph would mean the union

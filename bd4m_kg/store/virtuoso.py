@@ -149,7 +149,7 @@ class VirtuosoStore(Store):
         return response
 
     def _protocol_form(self, request: QueryRequest, form: str) -> list[tuple[str, str]]:
-        """The query (substitutions as a trailing VALUES) and its dataset; Virtuoso's graphs hidden."""
+        """The query (substitutions bound in its text) and its dataset; Virtuoso's graphs hidden."""
         self.check_graphs()
         fields = protocol_form(request)
         if request.named_graphs == () and request.default_graphs:  # no named graphs, not all of them

@@ -16,6 +16,7 @@ from bd4m_kg.sparql.named_queries import NamedQueryError, load_named_queries, ru
 PROJECT = "https://w3id.org/bd4m/id/project/"
 ORGANISATION = "https://w3id.org/bd4m/id/organisation/"
 COLLABORATIVE = "https://w3id.org/bd4m/id/collaborative/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 QUERIES = load_named_queries()
 
 
@@ -181,3 +182,39 @@ def test_parameters_are_bound_as_terms_not_text(store):
     assert isinstance(
         QUERIES["projects-with-data-holder"].substitutions()[ox.Variable("holder")], ox.NamedNode
     )
+
+
+@pytest.mark.parametrize("name", sorted(name for name, query in QUERIES.items() if query.parameters))
+def test_the_text_sent_to_other_engines_answers_as_the_bound_query_does(store, name):
+    """Remote engines get the text with its values in a VALUES block: the same answer as binding them."""
+    query = QUERIES[name]
+    other = {p.name: _another_value(store, query, p.name, p.default) for p in query.parameters}
+    for values in (None, other):
+        bound = _rows(run_named_query(store, query, values))
+        sent = _rows(store.query(query.standalone(values), use_default_graph_as_union=True))
+        assert sent == bound and bound, (name, values)
+
+
+def _rows(solutions) -> set[tuple[str, ...]]:
+    """Each row's values, a GROUP_CONCAT's parts sorted (the engine may concatenate in any order)."""
+    return {tuple(_parts(term.value) if term else "" for term in row) for row in solutions}
+
+
+def _parts(value: str) -> str:
+    return ", ".join(sorted(value.split(", ")))
+
+
+def _another_value(store, query, parameter: str, default: str) -> str:
+    """A resource like the default (its class, its scheme) that gives the query another answer."""
+    candidates = store.query(
+        f"""SELECT DISTINCT ?v WHERE {{
+          <{default}> a ?t . ?v a ?t FILTER (?v != <{default}>)
+          OPTIONAL {{ <{default}> <{SKOS}inScheme> ?scheme }}
+          FILTER (!BOUND(?scheme) || EXISTS {{ ?v <{SKOS}inScheme> ?scheme }})
+        }} ORDER BY ?v""",
+        use_default_graph_as_union=True,
+    )
+    for row in candidates:
+        if list(run_named_query(store, query, {parameter: row["v"].value})):
+            return row["v"].value
+    raise AssertionError(f"no other value of {parameter} gives {query.name} an answer")
