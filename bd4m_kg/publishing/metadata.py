@@ -2,6 +2,10 @@
 
 Identifiers (the dataset, its distributions, graphs) are canonical IRIs under the base; where to
 fetch things (endpoint, dump files) are URLs of the server answering, given as ``server``.
+
+The catalogue conforms to DCAT-AP 3.0.0 and 3.0.1 as the SEMIC shapes check it without background
+knowledge: each value whose class a range shape checks (a licence, a media type, a theme …) says
+its class, and controlled values are the EU authority tables' and ADMS's IRIs (named, never fetched).
 """
 
 from __future__ import annotations
@@ -72,6 +76,44 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SPDX = "http://spdx.org/rdf/terms#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 IANA = "http://www.iana.org/assignments/media-types/"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCATAP = "http://data.europa.eu/r5r/"
+GEOSPARQL = "http://www.opengis.net/ont/geosparql#"
+EU = "http://publications.europa.eu/resource/authority/"
+# the EU file-type table's entry for the RDF inside each dump, and the name a reader knows it by
+FILE_TYPES = {
+    "application/n-quads": ("RDF_N_QUADS", "N-Quads: every quad, with the named graph of its record"),
+    "application/trig": ("RDF_TRIG", "TriG: every quad, grouped by the named graph of its record"),
+    "text/turtle": ("RDF_TURTLE", "Turtle: the union of the record graphs, each triple once"),
+}
+THEME = EU + "data-theme/SOCI"  # Population and society
+THEMES = EU + "data-theme"
+LANGUAGE = EU + "language/ENG"
+AVAILABILITY = EU + "planned-availability/AVAILABLE"  # the medium term: no longer-term promise is made
+PUBLISHER_TYPE = "http://purl.org/adms/publishertype/SupraNationalAuthority"  # IOM: intergovernmental
+LICENCE_TYPE = "http://purl.org/adms/licencetype/Attribution"  # CC BY 4.0 asks for attribution only
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+WORLD = "vocab/region/world"  # UN M49 001: records cover single countries up to the whole world
+WHOLE_GLOBE = "POLYGON((-180 90, 180 90, 180 -90, -180 -90, -180 90))"
+LABELS = {  # each concept's English label in its own table
+    THEME: "Population and society",
+    AVAILABILITY: "available",
+    PUBLISHER_TYPE: "Supra-national authority",
+    LICENCE_TYPE: "Attribution",
+}
+KEYWORDS = (
+    "migration",
+    "human mobility",
+    "displacement",
+    "big data",
+    "data innovation",
+    "data collaboratives",
+    "mobile phone data",
+    "social media data",
+    "satellite imagery",
+)
+SERVICE_KEYWORDS = ("SPARQL", "linked data", "knowledge graph", "migration", "human mobility")
 TITLE = "BD4M Data Innovation Directory knowledge graph"
 DESCRIPTION = (
     "Projects that use new data sources to study migration and human mobility, the organisations "
@@ -114,6 +156,27 @@ def publisher(store: Store) -> tuple[str, str] | None:
     """The (IRI, name) of the directory's publisher, from its catalogue record; None without one."""
     rows = store.select(PUBLISHER)
     return (rows[0]["agent"].value, rows[0]["name"].value) if rows else None
+
+
+EARLIEST = (
+    "SELECT DISTINCT ?start WHERE { ?described <http://purl.org/dc/terms/temporal> ?period . "
+    "?period <http://www.w3.org/ns/dcat#startDate> ?start }"
+)
+
+
+def first_change(store: Store) -> str:
+    """When the store's change log begins (its oldest committed change, ISO 8601 UTC); '' with none."""
+    changes = store.state.changes(after=0, with_graphs=False)
+    return changes[0].time if changes else ""
+
+
+def earliest_year(store: Store) -> str:
+    """The earliest year any period in the records starts (a project's, a data source's); '' with none.
+
+    Years only: the records give years, months or days, and engines order these types differently.
+    """
+    years = [row["start"].value[:4] for row in store.select(EARLIEST)]
+    return min((y for y in years if y.isdigit() and len(y) == 4), default="")
 
 
 def void_description(manifest: Manifest, base: str, server: str) -> list[ox.Triple]:
@@ -169,13 +232,25 @@ def _partitions(
     return triples
 
 
-def catalogue(manifest: Manifest, base: str, server: str, publisher: tuple[str, str]) -> list[ox.Triple]:
+def catalogue(
+    manifest: Manifest,
+    base: str,
+    server: str,
+    publisher: tuple[str, str],
+    issued: str = "",
+    since: str = "",
+) -> list[ox.Triple]:
     """The DCAT-AP 3 catalogue: the dataset, a distribution per dump, the SPARQL endpoint as a service.
 
-    ``publisher`` is the (IRI, name) of the organisation that publishes the directory.
+    ``publisher`` is the (IRI, name) of the organisation that publishes the directory; ``issued``
+    when the store's change log begins (:func:`first_change`) and ``since`` the earliest year its
+    records' periods start (:func:`earliest_year`), each left out when ''.
+
+    No contact point: the directory names no public contact for itself (a harvester reaches the
+    publisher through its home page).
     """
     catalog, dataset, service = _iri(f"{base}catalog"), _iri(f"{base}dataset"), _iri(f"{base}sparql-service")
-    agent = _iri(publisher[0])
+    agent, world, home = _iri(publisher[0]), _iri(base + WORLD), _iri(server)
 
     def dcat(term: str) -> ox.NamedNode:
         return _iri(DCAT + term)
@@ -188,34 +263,103 @@ def catalogue(manifest: Manifest, base: str, server: str, publisher: tuple[str, 
         ox.Triple(catalog, dc("title"), _text("BD4M Data Innovation Directory")),
         ox.Triple(catalog, dc("description"), _text(DESCRIPTION)),
         ox.Triple(catalog, dc("publisher"), agent),
+        ox.Triple(catalog, dc("language"), _iri(LANGUAGE)),
+        ox.Triple(catalog, dc("license"), _iri(LICENCE)),
+        ox.Triple(catalog, dc("spatial"), world),
+        ox.Triple(catalog, dcat("themeTaxonomy"), _iri(THEMES)),
+        ox.Triple(catalog, _iri(FOAF + "homepage"), home),
         ox.Triple(catalog, dcat("dataset"), dataset),
         ox.Triple(catalog, dcat("service"), service),
         ox.Triple(agent, RDF_TYPE, _iri(FOAF + "Agent")),
         ox.Triple(agent, _iri(FOAF + "name"), _text(publisher[1])),
+        ox.Triple(agent, dc("type"), _iri(PUBLISHER_TYPE)),
         ox.Triple(dataset, RDF_TYPE, dcat("Dataset")),
         ox.Triple(dataset, dc("title"), _text(TITLE)),
         ox.Triple(dataset, dc("description"), _text(DESCRIPTION)),
         ox.Triple(dataset, dc("publisher"), agent),
         ox.Triple(dataset, dc("license"), _iri(LICENCE)),
+        ox.Triple(dataset, dc("language"), _iri(LANGUAGE)),
+        ox.Triple(dataset, dc("spatial"), world),
+        ox.Triple(dataset, dcat("theme"), _iri(THEME)),
+        ox.Triple(dataset, dcat("landingPage"), home),
         ox.Triple(service, RDF_TYPE, dcat("DataService")),
         ox.Triple(service, dc("title"), _text("SPARQL 1.1 endpoint of the BD4M Data Innovation Directory")),
+        ox.Triple(service, dc("publisher"), agent),
+        ox.Triple(service, dc("conformsTo"), _iri(SPARQL_PROTOCOL)),
         ox.Triple(service, dcat("endpointURL"), _iri(f"{server}sparql")),
         ox.Triple(service, dcat("endpointDescription"), _iri(f"{server}sparql")),
         ox.Triple(service, dcat("servesDataset"), dataset),
+        ox.Triple(service, dcat("theme"), _iri(THEME)),
         ox.Triple(service, dc("license"), _iri(LICENCE)),
     ]
+    triples += [ox.Triple(dataset, dcat("keyword"), _text(word)) for word in KEYWORDS]
+    triples += [ox.Triple(service, dcat("keyword"), _text(word)) for word in SERVICE_KEYWORDS]
+    if issued:
+        triples.append(ox.Triple(catalog, dc("issued"), ox.Literal(issued, datatype=_iri(XSD + "dateTime"))))
     if manifest.time:
-        triples.append(
-            ox.Triple(dataset, dc("modified"), ox.Literal(manifest.time, datatype=_iri(XSD + "dateTime")))
-        )
+        modified = ox.Literal(manifest.time, datatype=_iri(XSD + "dateTime"))
+        triples += [
+            ox.Triple(catalog, dc("modified"), modified),
+            ox.Triple(dataset, dc("modified"), modified),
+        ]
+    if since:
+        period = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, dc("temporal"), period),
+            ox.Triple(period, RDF_TYPE, dc("PeriodOfTime")),
+            ox.Triple(period, dcat("startDate"), ox.Literal(since, datatype=_iri(XSD + "gYear"))),
+        ]
     for dump in manifest.files:
         triples += _distribution(dataset, f"{base}dataset/{dump.name}", f"{server}dumps/{dump.name}", dump)
+    triples += _classes(base, server)
     return triples
 
 
+def _classes(base: str, server: str) -> list[ox.Triple]:
+    """The class of each value a DCAT-AP range shape checks, and what the recommended shapes ask of them.
+
+    A concept gets its label, a licence its ADMS type, the world its bounding box. The IRIs are
+    named, not fetched.
+    """
+    named = {
+        LICENCE: DCTERMS + "LicenseDocument",
+        LANGUAGE: DCTERMS + "LinguisticSystem",
+        THEMES: SKOS + "ConceptScheme",
+        THEME: SKOS + "Concept",
+        PUBLISHER_TYPE: SKOS + "Concept",
+        LICENCE_TYPE: SKOS + "Concept",
+        AVAILABILITY: SKOS + "Concept",
+        SPARQL_PROTOCOL: DCTERMS + "Standard",
+        base + WORLD: DCTERMS + "Location",
+        server: FOAF + "Document",
+        f"{server}sparql": RDFS + "Resource",  # 3.0.1's ranges ask it of endpointURL and endpointDescription
+        SPDX + "checksumAlgorithm_sha256": SPDX + "ChecksumAlgorithm",
+        IANA + "application/gzip": DCTERMS + "MediaType",
+    }
+    for media_type, (file_type, _) in FILE_TYPES.items():
+        named[IANA + media_type] = DCTERMS + "MediaType"
+        named[EU + "file-type/" + file_type] = DCTERMS + "MediaTypeOrExtent"
+    globe = ox.Literal(WHOLE_GLOBE, datatype=_iri(GEOSPARQL + "wktLiteral"))
+    return [
+        *(ox.Triple(_iri(value), RDF_TYPE, _iri(kind)) for value, kind in named.items()),
+        *(
+            ox.Triple(_iri(concept), _iri(SKOS + "prefLabel"), _text(label))
+            for concept, label in LABELS.items()
+        ),
+        ox.Triple(_iri(THEMES), _iri(DCTERMS + "title"), _text("Data theme")),
+        ox.Triple(_iri(LICENCE), _iri(DCTERMS + "type"), _iri(LICENCE_TYPE)),
+        ox.Triple(_iri(base + WORLD), _iri(DCAT + "bbox"), globe),
+    ]
+
+
 def _distribution(dataset: ox.NamedNode, iri: str, url: str, dump: DumpFile) -> list[ox.Triple]:
-    """A DCAT distribution of ``dataset``: one gzipped dump file, its size and SHA-256."""
+    """A DCAT distribution of ``dataset``: one gzipped dump file, its size and SHA-256.
+
+    The size is an ``xsd:nonNegativeInteger``, as DCAT 3 and DCAT-AP 3.0.1 say (3.0.0's shapes asked
+    for ``xsd:decimal``, which 3.0.1 corrected; no one literal satisfies both).
+    """
     distribution, checksum = _iri(iri), ox.BlankNode()
+    file_type, about = FILE_TYPES[dump.media_type]
 
     def dcat(term: str) -> ox.NamedNode:
         return _iri(DCAT + term)
@@ -224,12 +368,15 @@ def _distribution(dataset: ox.NamedNode, iri: str, url: str, dump: DumpFile) -> 
         ox.Triple(dataset, dcat("distribution"), distribution),
         ox.Triple(distribution, RDF_TYPE, dcat("Distribution")),
         ox.Triple(distribution, _iri(DCTERMS + "title"), _text(f"Whole graph as {dump.name}")),
+        ox.Triple(distribution, _iri(DCTERMS + "description"), _text(f"The whole graph, gzipped {about}.")),
         ox.Triple(distribution, dcat("accessURL"), _iri(url)),
         ox.Triple(distribution, dcat("downloadURL"), _iri(url)),
+        ox.Triple(distribution, _iri(DCTERMS + "format"), _iri(EU + "file-type/" + file_type)),
         ox.Triple(distribution, dcat("mediaType"), _iri(IANA + dump.media_type)),
         ox.Triple(distribution, dcat("compressFormat"), _iri(IANA + "application/gzip")),
         ox.Triple(distribution, dcat("byteSize"), _number(dump.bytes, "nonNegativeInteger")),
         ox.Triple(distribution, _iri(DCTERMS + "license"), _iri(LICENCE)),
+        ox.Triple(distribution, _iri(DCATAP + "availability"), _iri(AVAILABILITY)),
         ox.Triple(distribution, _iri(SPDX + "checksum"), checksum),
         ox.Triple(checksum, RDF_TYPE, _iri(SPDX + "Checksum")),
         ox.Triple(checksum, _iri(SPDX + "algorithm"), _iri(SPDX + "checksumAlgorithm_sha256")),
@@ -239,8 +386,13 @@ def _distribution(dataset: ox.NamedNode, iri: str, url: str, dump: DumpFile) -> 
     ]
 
 
-def release_descriptions(releases: list[Release], base: str, server: str) -> list[ox.Triple]:
-    """Each release as a dated version of the dataset, in DCAT and VoID terms, with its frozen dumps."""
+def release_descriptions(
+    releases: list[Release], base: str, server: str, publisher: str = ""
+) -> list[ox.Triple]:
+    """Each release as a dated version of the dataset, in DCAT and VoID terms, with its frozen dumps.
+
+    ``publisher`` is the IRI of the directory's publisher (left out when '').
+    """
     dataset = _iri(f"{base}dataset")
     triples = []
     for release in releases:
@@ -253,10 +405,19 @@ def release_descriptions(releases: list[Release], base: str, server: str) -> lis
             ox.Triple(node, _iri(DCAT + "version"), ox.Literal(release.version)),
             ox.Triple(node, _iri(OWL + "versionInfo"), ox.Literal(release.version)),
             ox.Triple(node, _iri(DCTERMS + "title"), _text(f"{TITLE}, version {release.version}")),
+            ox.Triple(
+                node, _iri(DCTERMS + "description"), _text(f"{DESCRIPTION} As released on {release.date}.")
+            ),
             ox.Triple(node, _iri(DCTERMS + "issued"), ox.Literal(release.date, datatype=_iri(XSD + "date"))),
             ox.Triple(node, _iri(DCTERMS + "license"), _iri(LICENCE)),
             ox.Triple(node, _iri(VOID + "triples"), _number(release.triples)),
+            ox.Triple(node, _iri(DCTERMS + "language"), _iri(LANGUAGE)),
+            ox.Triple(node, _iri(DCTERMS + "spatial"), _iri(base + WORLD)),
+            ox.Triple(node, _iri(DCAT + "theme"), _iri(THEME)),
         ]
+        triples += [ox.Triple(node, _iri(DCAT + "keyword"), _text(word)) for word in KEYWORDS]
+        if publisher:
+            triples.append(ox.Triple(node, _iri(DCTERMS + "publisher"), _iri(publisher)))
         for dump in release.files:
             url = f"{server}releases/{release.version}/{dump.name}"
             triples.append(ox.Triple(node, _iri(VOID + "dataDump"), _iri(url)))

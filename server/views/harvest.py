@@ -16,7 +16,14 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, g, request, send_file, url_for
 
 from bd4m_kg.publishing.dumps import Manifest, current_dumps, dumps_folder, waited_dumps
-from bd4m_kg.publishing.metadata import catalogue, publisher, release_descriptions, void_description
+from bd4m_kg.publishing.metadata import (
+    catalogue,
+    earliest_year,
+    first_change,
+    publisher,
+    release_descriptions,
+    void_description,
+)
 from bd4m_kg.publishing.releases import list_releases
 from bd4m_kg.rdf.iris import LISTED_KINDS, page_path, record_path, version_of
 from bd4m_kg.rdf.namespaces import PREFIXES
@@ -85,8 +92,10 @@ def catalog() -> Response:
     found = publisher(store)
     if found is None:
         raise ApiError(503, "the directory's catalogue record (data/catalogue/) is missing from the store")
-    described = catalogue(manifest(), store.base, request.host_url, found)
-    described += release_descriptions(list_releases(store), store.base, request.host_url)
+    described = catalogue(
+        manifest(), store.base, request.host_url, found, first_change(store), earliest_year(store)
+    )
+    described += release_descriptions(list_releases(store), store.base, request.host_url, found[0])
     about = "The directory as a DCAT-AP catalogue: the dataset, its distributions and the SPARQL endpoint."
     return _rdf(described, "Data catalogue", about)
 
