@@ -122,19 +122,24 @@ class Found:
 
 
 def search(
-    store: Store, kind: Kind, words: str = "", chosen: dict[str, list[str]] | None = None, page: int = 1
+    store: Store,
+    kind: Kind,
+    words: str = "",
+    chosen: dict[str, list[str]] | None = None,
+    page: int = 1,
+    size: int = PAGE_SIZE,
 ) -> Found:
-    """Records of ``kind`` matching every word (as a prefix) and every chosen facet value."""
+    """Records of ``kind`` matching every word (as a prefix) and every chosen facet value, ``size`` a page."""
     chosen = {k: v for k, v in (chosen or {}).items() if k in kind.facets and v}
     matching, parameters = _matching(kind, words, chosen)
     with closing_db(index_path(store)) as db:
         total = db.execute(f"SELECT count(*) FROM ({matching})", parameters).fetchone()[0]
-        pages = max(1, math.ceil(total / PAGE_SIZE))
+        pages = max(1, math.ceil(total / size))
         page = min(max(page, 1), pages)
         rows = db.execute(
             f"SELECT iri, name, summary FROM records WHERE iri IN ({matching}) ORDER BY sort_name "
             "LIMIT ? OFFSET ?",
-            [*parameters, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+            [*parameters, size, (page - 1) * size],
         ).fetchall()
         facets = {facet: _facet(db, facet, matching, parameters, chosen) for facet in kind.facets}
     records = [{"iri": iri, "name": name, "summary": summary} for iri, name, summary in rows]

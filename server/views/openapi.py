@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 from werkzeug.routing import Rule
 
 openapi = Blueprint("openapi", __name__)
-PARAMETER = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<arguments>[^)]*)\))?:)?(?P<name>\w+)>")
 TYPES = {"int": {"type": "integer"}, "float": {"type": "number"}}
 ERROR = {
     "type": "object",
@@ -72,11 +72,18 @@ def _path(rule: Rule) -> tuple[str, list[dict[str, Any]]]:
             "name": match["name"],
             "in": "path",
             "required": True,
-            "schema": TYPES.get(match["converter"] or "", {"type": "string"}),
+            "schema": _schema(match["converter"], match["arguments"]),
         }
         for match in PARAMETER.finditer(rule.rule)
     ]
     return PARAMETER.sub(lambda m: "{" + m["name"] + "}", rule.rule), parameters
+
+
+def _schema(converter: str | None, arguments: str | None) -> dict[str, Any]:
+    """The schema of a path parameter: ``any(json, csv)`` is an enumeration of its choices."""
+    if converter == "any" and arguments:
+        return {"type": "string", "enum": [choice.strip() for choice in arguments.split(",")]}
+    return TYPES.get(converter or "", {"type": "string"})
 
 
 def _operation(app: Flask, rule: Rule, method: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:

@@ -18,9 +18,10 @@ from bd4m_kg.publishing.changes import ChangeResult
 from bd4m_kg.rdf.formats import RDF_FORMATS
 from bd4m_kg.rdf.iris import document_of, record_graph, thing_iri
 from bd4m_kg.rdf.namespaces import PREFIXES
-from bd4m_kg.rdf.negotiation import GRAPH_OFFERS, HTML_OFFER, Offer
+from bd4m_kg.rdf.negotiation import GRAPH_OFFERS, HTML_OFFER, JSON_OFFER
 from bd4m_kg.server.http.auth import needs, token_if_sent
 from bd4m_kg.server.http.errors import ApiError, payload
+from bd4m_kg.server.http.listings import CSV_OFFER, Listing, listing_offer, listing_response
 from bd4m_kg.server.http.negotiation import negotiate_offer
 from bd4m_kg.server.http.rdf_pages import rdf_answer
 from bd4m_kg.server.middleware.metrics import PUBLICATIONS
@@ -29,22 +30,28 @@ from bd4m_kg.server.middleware.store import get_inbox, get_store
 from bd4m_kg.store import Store
 
 record_history = Blueprint("record_history", __name__)
-HISTORY_OFFERS = (Offer("json", "application/json", ("application/json",)), *GRAPH_OFFERS, HTML_OFFER)
+HISTORY_OFFERS = (JSON_OFFER, CSV_OFFER, *GRAPH_OFFERS, HTML_OFFER)
+VERSION_COLUMNS = ("generation", "time", "deleted", "summary", "curator", "submission", "removed", "added")
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 @record_history.get("/doc/<kind>/<slug>/history")
-def show(kind: str, slug: str) -> Response:
-    """Every version of a record, newest first: when, which change and submission, what changed."""
+@record_history.get("/doc/<kind>/<slug>/history.<any(json, csv):extension>")
+def show(kind: str, slug: str, extension: str | None = None) -> Response:
+    """Every version of a record, newest first: when, which change and submission, what changed.
+
+    As a page, as RDF, or as data (``history.json``, ``history.csv``).
+    """
     store = get_store()
     topic, graph = _record(kind, slug)
     versions = history.record_history(store, get_inbox(), graph)
     if not versions:
         raise ApiError(404, f"there is no record {kind}/{slug}")
-    offer = negotiate_offer(HISTORY_OFFERS)
-    if offer.short == "json":
-        shown = [_for_reader(store, v) for v in versions]
-        answer = jsonify(ok=True, record=topic, graph=graph, versions=shown)
+    offer = listing_offer(extension) if extension else negotiate_offer(HISTORY_OFFERS)
+    if offer.short in ("json", "csv"):
+        rows = [_for_reader(store, v) for v in versions]
+        found = Listing("versions", VERSION_COLUMNS, rows, len(rows), extra={"record": topic, "graph": graph})
+        answer = listing_response(found, offer)
     elif offer.short in RDF_FORMATS:
         triples = history.history_triples(store.base, topic, graph, versions)
         body = ox.serialize(triples, format=RDF_FORMATS[offer.short].format, prefixes=PREFIXES)

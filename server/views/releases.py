@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, Flask, Response, jsonify, send_file
+from flask import Blueprint, Flask, Response, jsonify, send_file, url_for
 
 from bd4m_kg.publishing.releases import list_releases, release_file
 from bd4m_kg.server.http.errors import ApiError
+from bd4m_kg.server.http.listings import Listing, checked_parameters, data_offer, listing_response
 from bd4m_kg.server.middleware.store import get_store
 
 releases = Blueprint("releases", __name__)
+COLUMNS = ("version", "date", "time", "generation", "triples", "url")  # the files: in JSON, or at url
 
 
 @releases.get("/releases")
-def listing() -> Response:
-    """Every release, oldest first: version, date, generation, size and dump files."""
-    return jsonify(ok=True, releases=[asdict(r) for r in list_releases(get_store())])
+@releases.get("/releases.<any(json, csv):extension>")
+def listing(extension: str | None = None) -> Response:
+    """Every release, oldest first: version, date, generation, size and dump files (JSON or CSV)."""
+    checked_parameters({"format"})
+    rows: list[dict[str, object]] = [
+        {**asdict(r), "url": url_for("releases.release", version=r.version, _external=True)}
+        for r in list_releases(get_store())
+    ]
+    found = Listing("releases", COLUMNS, rows, len(rows))
+    return listing_response(found, data_offer(extension))
 
 
 @releases.get("/releases/<version>")

@@ -26,12 +26,23 @@ from bd4m_kg.rdf.iris import (
 )
 from bd4m_kg.server.http.auth import needs
 from bd4m_kg.server.http.errors import ApiError, http_error, payload
+from bd4m_kg.server.http.listings import (
+    Listing,
+    checked_parameters,
+    data_offer,
+    listing_response,
+    whole_number,
+)
 from bd4m_kg.server.http.uploads import FORM_FORMATS
 from bd4m_kg.server.middleware.metrics import PUBLICATIONS, VALIDATIONS
 from bd4m_kg.server.middleware.store import get_inbox, get_store
 
 submissions = Blueprint("submissions", __name__, url_prefix="/curate/submissions")
-PAGE = 100  # submissions per listing; "next" links to the older ones
+PAGE = 100  # submissions per listing; "next_url" links to the older ones
+LISTED = (
+    "id", "received", "submitter", "filename", "media_type", "checksum", "state", "decided_by", "decided_at",
+    "generation", "href",
+)  # fmt: skip
 
 
 @submissions.post("")
@@ -79,21 +90,25 @@ def _named_file() -> str | None:
 
 @submissions.get("")
 @needs("submitter")
-def listing(token: Token) -> Response:
-    """Submissions, newest first, 100 a page: a submitter's own, or all for a curator (``?state=``)."""
+def listing(token: Token, extension: str | None = None) -> Response:
+    """Submissions, newest first, 100 a page: a submitter's own, or all for a curator (``?state=``).
+
+    JSON unless CSV is asked for (``/curate/submissions.csv``); ``next_url`` leads to older ones.
+    """
+    checked_parameters({"state", "before", "format"})
+    offer = data_offer(extension)
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
-        raise ApiError(400, f"state must be one of {', '.join(STATES)}")
+        raise ApiError(400, f"state must be one of {', '.join(STATES)}", parameter="state")
     own = None if token.allows("curator") else token.name
-    before = request.args.get("before", type=int)
+    before = whole_number("before", 0) or None
     found = get_inbox().list(submitter=own, state=state, limit=PAGE, before=before)
+    older = {"state": state, "before": found[-1].id if found else 0, "format": request.args.get("format")}
+    older |= {"extension": extension} if extension else {}
+    following = url_for("submissions.listing", **older, _external=True) if len(found) == PAGE else None
+    rows = [_with_links(s, token) for s in found]
     you = {"name": token.name, "role": token.role}
-    more = (
-        {"next": url_for("submissions.listing", state=state, before=found[-1].id)}
-        if len(found) == PAGE
-        else {}
-    )
-    return jsonify(ok=True, you=you, submissions=[_with_links(s, token) for s in found], **more)
+    return listing_response(Listing("submissions", LISTED, rows, None, following, extra={"you": you}), offer)
 
 
 def _summary(submission: Submission, token: Token) -> dict[str, object]:
@@ -212,5 +227,10 @@ def _unreadable(number: int, error: curation.SubmissionError) -> ApiError:
 
 
 def init_app(app: Flask) -> None:
-    """Register /curate/submissions."""
+    """Register /curate/submissions (and the listing as /curate/submissions.json or .csv)."""
     app.register_blueprint(submissions)
+    app.add_url_rule(
+        "/curate/submissions.<any(json, csv):extension>",
+        "submissions.listing",
+        app.view_functions["submissions.listing"],
+    )

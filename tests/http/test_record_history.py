@@ -4,6 +4,9 @@ record answers 410, a merged one 301 to its replacement. Edits change real recor
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 import requests
 
@@ -31,6 +34,11 @@ def test_the_history_lists_each_version_with_its_change(own_server, tokens):
     assert any("to gauge internal" in line for line in newest["added"])
     assert any(ORIGINAL.decode() in line for line in newest["removed"])
     assert older[-1]["generation"] == 1 and older[-1]["removed"] == [] and len(older[-1]["added"]) > 10
+    as_csv = requests.get(f"{url}{HISTORY}.csv", timeout=60)
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert [int(r["generation"]) for r in rows] == [v["generation"] for v in [newest, *older]]
+    assert rows[0]["submission"] == str(number) and "to gauge internal" in rows[0]["added"]
+    assert requests.get(f"{url}{HISTORY}.json", timeout=60).json()["versions"] == [newest, *older]
 
 
 def test_curators_see_the_curators_name_and_the_public_a_pseudonym(own_server, tokens):

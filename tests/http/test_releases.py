@@ -3,6 +3,8 @@ and DCAT list it as a dated version of the dataset, and the home page says how t
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 
 import requests
@@ -30,6 +32,11 @@ def test_a_release_is_frozen_listed_and_citable(own_server, tokens):
     assert release(options, "1.0").returncode == 2 and release(options, "one").returncode == 2
     listed = requests.get(f"{url}/releases", timeout=30).json()["releases"]
     assert [r["version"] for r in listed] == ["1.0"]
+    assert requests.get(f"{url}/releases.json", timeout=30).json()["releases"] == listed
+    as_csv = requests.get(f"{url}/releases.csv", timeout=30)
+    assert as_csv.headers["Content-Type"].startswith("text/csv")
+    [row] = csv.DictReader(io.StringIO(as_csv.text))
+    assert row["version"] == "1.0" and row["url"] == f"{url}/releases/1.0" and int(row["triples"]) > 1000
     frozen = requests.get(f"{url}/releases/1.0/bd4m.nq.gz", timeout=60)
     assert frozen.status_code == 200 and "immutable" in frozen.headers["Cache-Control"]
     assert frozen.content == requests.get(f"{url}/dumps/bd4m.nq.gz", timeout=60).content

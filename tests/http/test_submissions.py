@@ -5,7 +5,9 @@ the store untouched. The edits below change real records' wording only; they are
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import subprocess
 
@@ -113,6 +115,13 @@ def test_submitters_see_their_own_and_curators_see_all(own_server, tokens):
     everything = call("GET", f"{url}/curate/submissions", tokens["cleo"], params={"state": "valid"}).json()
     assert number in {s["id"] for s in everything["submissions"]}
     assert all(s["state"] == "valid" for s in everything["submissions"])
+    as_csv = call("GET", f"{url}/curate/submissions.csv", tokens["cleo"], params={"state": "valid"})
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert [int(r["id"]) for r in rows] == [s["id"] for s in everything["submissions"]]
+    assert {r["state"] for r in rows} == {"valid"} and everything["truncated"] is False
+    assert call("GET", f"{url}/curate/submissions.csv").status_code == 401
+    misspelt = call("GET", f"{url}/curate/submissions", tokens["cleo"], params={"sate": "valid"})
+    assert misspelt.status_code == 400 and misspelt.json()["parameter"] == "sate"
     assert call("GET", f"{url}/curate/submissions").status_code == 401
     assert call("POST", f"{url}/curate/submissions/{number}/publish", tokens["ana"]).status_code == 403
 
