@@ -9,6 +9,11 @@ the graph's whole content at that generation, as quads in a named graph named af
 about to replace it (until then the store holds it), so recording a change costs no copy. Pages
 hold :data:`PAGE_SIZE` members and link forward on time; a full page that has a next one never
 changes.
+
+Every page describes the stream as LDES 1.0 asks: its timestamp and version paths, the shape its
+members conform to (given in the page, pointing to the record shapes of ``/shapes``), how often to
+poll, and the page as the stream's ``tree:view``; the first page (the root of the view) carries the
+retention policy, which keeps every member from the first one on.
 """
 
 from __future__ import annotations
@@ -33,9 +38,14 @@ TREE = "https://w3id.org/tree#"
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
 AS = "https://www.w3.org/ns/activitystreams#"
+SH = "http://www.w3.org/ns/shacl#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+POLLING_INTERVAL = 60  # seconds a client should leave between two runs that look for new members
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
-PREFIXES = {"ldes": LDES, "tree": TREE, "prov": PROV, "dcterms": DCTERMS, "as": AS}
+INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+PREFIXES = {"ldes": LDES, "tree": TREE, "prov": PROV, "dcterms": DCTERMS, "as": AS, "sh": SH, "rdfs": RDFS}
 
 
 def record_members(store: Store, generation: int) -> None:
@@ -100,16 +110,26 @@ class FeedPage:
     immutable: bool
 
 
-def feed_page(store: Store, number: int, stream: str, page_url: str) -> FeedPage | None:
-    """Page ``number`` of the feed (None past the end). ``stream`` and ``page_url(n)`` are URLs."""
+def feed_page(store: Store, number: int, stream: str, page_url: str, shapes: str) -> FeedPage | None:
+    """Page ``number`` of the feed (None past the end).
+
+    ``stream``, ``page_url(n)`` and ``shapes`` (where the record shapes are served) are URLs.
+    """
     total = feed_log.member_count(store.state)
     if number < 0 or (number * PAGE_SIZE >= total and number > 0):
         return None
     members = feed_log.members(store.state, number * PAGE_SIZE, PAGE_SIZE)
     following = feed_log.members(store.state, (number + 1) * PAGE_SIZE, 1)
+    immutable = len(members) == PAGE_SIZE and bool(following)
     node, stream_node = ox.NamedNode(page_url.format(number)), ox.NamedNode(stream)
-    quads = _stream_description(stream_node, ox.NamedNode(page_url.format(0)))
+    quads = _stream_description(stream_node, node, ox.NamedNode(shapes))
     quads.append(ox.Quad(node, RDF_TYPE, ox.NamedNode(f"{TREE}Node")))
+    if immutable:
+        never_changes = ox.Literal("true", datatype=XSD_BOOLEAN)
+        quads.append(ox.Quad(node, ox.NamedNode(f"{LDES}immutable"), never_changes))
+    if number == 0:
+        first = members[0].time if members else None
+        quads += _retention_policy(stream_node, node, first)
     if following:
         relation = ox.BlankNode(f"to-page-{number + 1}")  # a fixed label: the same page, the same bytes
         quads += [
@@ -121,7 +141,7 @@ def feed_page(store: Store, number: int, stream: str, page_url: str) -> FeedPage
         ]
     for member in members:
         quads += _member(store, stream_node, member)
-    return FeedPage(quads, immutable=len(members) == PAGE_SIZE and bool(following))
+    return FeedPage(quads, immutable=immutable)
 
 
 def page_of(position: int) -> int:
@@ -129,14 +149,69 @@ def page_of(position: int) -> int:
     return position // PAGE_SIZE
 
 
-def _stream_description(stream: ox.NamedNode, first_page: ox.NamedNode) -> list[ox.Quad]:
-    return [
-        ox.Quad(stream, RDF_TYPE, ox.NamedNode(f"{LDES}EventStream")),
-        ox.Quad(stream, ox.NamedNode(f"{LDES}timestampPath"), ox.NamedNode(f"{PROV}generatedAtTime")),
-        ox.Quad(stream, ox.NamedNode(f"{LDES}versionOfPath"), ox.NamedNode(f"{DCTERMS}isVersionOf")),
-        ox.Quad(stream, ox.NamedNode(f"{LDES}versionDeleteObject"), ox.NamedNode(f"{AS}Delete")),
-        ox.Quad(stream, ox.NamedNode(f"{TREE}view"), first_page),
+def _stream_description(stream: ox.NamedNode, view: ox.NamedNode, shapes: ox.NamedNode) -> list[ox.Quad]:
+    """What every page says of the stream.
+
+    Its paths, its members' shape, its polling interval and the page as its view (the root page on
+    the first, the page itself on the others, as TREE asks).
+    """
+    shape = ox.NamedNode(f"{stream.value}#member")
+
+    def term(namespace: str, name: str) -> ox.NamedNode:
+        return ox.NamedNode(namespace + name)
+
+    quads = [
+        ox.Quad(stream, RDF_TYPE, term(LDES, "EventStream")),
+        ox.Quad(stream, term(LDES, "timestampPath"), term(PROV, "generatedAtTime")),
+        ox.Quad(stream, term(LDES, "versionOfPath"), term(DCTERMS, "isVersionOf")),
+        ox.Quad(stream, term(LDES, "versionDeleteObject"), term(AS, "Delete")),
+        ox.Quad(stream, term(LDES, "pollingInterval"), ox.Literal(str(POLLING_INTERVAL), datatype=INTEGER)),
+        ox.Quad(stream, term(TREE, "shape"), shape),
+        ox.Quad(stream, term(TREE, "view"), view),
+        ox.Quad(shape, RDF_TYPE, term(SH, "NodeShape")),
+        ox.Quad(
+            shape,
+            term(RDFS, "comment"),
+            ox.Literal(
+                "A member is a version of a record's graph (its content in the named graph named after "
+                "the member) or, typed as:Delete, its deletion. Record graphs are checked against the "
+                "record shapes before they are published.",
+                language="en",
+            ),
+        ),
+        ox.Quad(shape, term(RDFS, "seeAlso"), shapes),
     ]
+    for name, path, constraint, value in (
+        ("version-of", term(DCTERMS, "isVersionOf"), term(SH, "nodeKind"), term(SH, "IRI")),
+        ("time", term(PROV, "generatedAtTime"), term(SH, "datatype"), XSD_DATETIME),
+    ):
+        prop = ox.BlankNode(f"member-{name}")  # fixed labels: the same page, the same bytes
+        one = ox.Literal("1", datatype=INTEGER)
+        quads += [
+            ox.Quad(shape, term(SH, "property"), prop),
+            ox.Quad(prop, term(SH, "path"), path),
+            ox.Quad(prop, constraint, value),
+            ox.Quad(prop, term(SH, "minCount"), one),
+            ox.Quad(prop, term(SH, "maxCount"), one),
+        ]
+    return quads
+
+
+def _retention_policy(stream: ox.NamedNode, root: ox.NamedNode, first: str | None) -> list[ox.Quad]:
+    """The root page's retention policy: every member is kept, from the first one on."""
+    policy = ox.NamedNode(f"{stream.value}#retention")
+    quads = [
+        ox.Quad(root, ox.NamedNode(f"{LDES}retentionPolicy"), policy),
+        ox.Quad(policy, RDF_TYPE, ox.NamedNode(f"{LDES}RetentionPolicy")),
+        ox.Quad(
+            policy,
+            ox.NamedNode(f"{RDFS}comment"),
+            ox.Literal("Every member is kept: no version or deletion is ever removed.", language="en"),
+        ),
+    ]
+    if first is not None:
+        quads.append(ox.Quad(policy, ox.NamedNode(f"{LDES}startingFrom"), _time(first)))
+    return quads
 
 
 def _member(store: Store, stream: ox.NamedNode, member: FeedMember) -> list[ox.Quad]:

@@ -1,7 +1,7 @@
 """``/changes``: the change feed as a Linked Data Event Stream, a page at a time (``/changes/page/<n>``).
 
 A full page that links to a next one never changes, so it may be cached for a year; the newest
-page is cached for seconds.
+page, and ``/changes`` itself (the stream's description, which may grow), are cached for seconds.
 """
 
 from __future__ import annotations
@@ -23,15 +23,17 @@ NEWEST = "public, max-age=5"
 
 @feed.get("/changes")
 def stream() -> Response:
-    """The event stream: what its members are and where its first page is."""
-    return page(0)
+    """The event stream: what its members are and where its first page is (with that page's members)."""
+    response = page(0)
+    response.headers["Cache-Control"] = NEWEST
+    return response
 
 
 @feed.get("/changes/page/<int:number>")
 def page(number: int) -> Response:
     """One page of members, in order, with a relation to the next page."""
     stream_url = f"{request.host_url}changes"
-    found = feed_page(get_store(), number, stream_url, stream_url + "/page/{}")
+    found = feed_page(get_store(), number, stream_url, stream_url + "/page/{}", f"{request.host_url}shapes")
     if found is None:
         raise ApiError(404, f"the change feed has no page {number}; it starts at /changes")
     about = (
