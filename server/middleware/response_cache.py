@@ -239,11 +239,15 @@ def _unmarked(start_response: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _cacheable_request(environ: dict[str, Any]) -> bool:
-    """GET or HEAD of a whole representation, without credentials (a Range request gets its 206)."""
+    """GET or HEAD of a whole representation as it is now, without credentials.
+
+    A Range request gets its 206, a Memento request the version of another time.
+    """
     return (
         environ["REQUEST_METHOD"] in ("GET", "HEAD")
         and "HTTP_AUTHORIZATION" not in environ
         and "HTTP_RANGE" not in environ
+        and "HTTP_ACCEPT_DATETIME" not in environ  # a Memento TimeGate's answer depends on it
     )
 
 

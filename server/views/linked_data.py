@@ -16,8 +16,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request
-from werkzeug.http import http_date
+from werkzeug.http import http_date, parse_date
 
+from bd4m_kg.curation.memento import Record, memento_at, memento_links, mementos, record_of
 from bd4m_kg.linked_data.documents import about_document, document_etag, last_modified, serialize_document
 from bd4m_kg.linked_data.record_view import record_page
 from bd4m_kg.linked_data.resolution import (
@@ -89,6 +90,8 @@ def document(rest: str, top: str = "doc", extension: str | None = None) -> Respo
     store = get_store()
     found = find_document(store, path)
     offer = _offer(extension)
+    if "Accept-Datetime" in request.headers and (record := record_of(found.topic, store.base)):
+        return time_gate(store, record, request.headers["Accept-Datetime"], extension)
     try:
         resolved = read_document(store, found, request_deadline())
     except QueryTimeout as error:
@@ -106,8 +109,26 @@ def document(rest: str, top: str = "doc", extension: str | None = None) -> Respo
     else:
         body = rdf_body(store, resolved, offer)
     response = Response(body, content_type=offer.content_type)
-    response.headers.extend(document_headers(resolved, offer))
+    response.headers.extend(document_headers(resolved, offer, store.base))
     return cacheable(response)
+
+
+def time_gate(store: Store, record: Record, asked: str, extension: str | None) -> Response:
+    """The Memento TimeGate of a record's document: 302 to the version current at ``asked``."""
+    when = parse_date(asked)
+    if when is None:
+        raise ApiError(
+            400,
+            f"Accept-Datetime must be an HTTP date such as 'Mon, 07 Dec 2026 09:30:00 GMT', not {asked!r}",
+        )
+    chosen = memento_at(mementos(store, record), when)
+    if chosen is None:
+        raise ApiError(404, f"{record.record} has no version to show; {record.timemap} lists its versions")
+    target = chosen.href + (f"?format={extension}" if extension else "")
+    response = redirect(target, code=302)
+    response.headers["Vary"] = "Accept, Accept-Datetime"
+    response.headers["Link"] = memento_links(record)
+    return response
 
 
 def rdf_body(store: Store, resolved: Resolved, offer: Offer) -> bytes:
@@ -118,18 +139,20 @@ def rdf_body(store: Store, resolved: Resolved, offer: Offer) -> bytes:
     return serialize_document(resolved.description, about, offer.short)
 
 
-def document_headers(resolved: Resolved, offer: Offer) -> list[tuple[str, str]]:
+def document_headers(resolved: Resolved, offer: Offer, base: str) -> list[tuple[str, str]]:
     """Vary, the alternates, the ETag and Last-Modified of a document (every format, the page too).
 
+    A record's document is also its own Memento TimeGate, and says where its TimeMap is.
     The ETag is weak: the blank nodes of a refilled memory copy get other labels.
     """
     links = ", ".join(
         f'<{href}>; rel="alternate"; type="{media_type}"'
         for href, media_type, _ in alternates(resolved.document)
     )
+    record = record_of(resolved.document.topic, base)
     headers = [
-        ("Vary", "Accept"),
-        ("Link", links),
+        ("Vary", "Accept, Accept-Datetime" if record else "Accept"),
+        ("Link", f"{links}, {memento_links(record)}" if record else links),
         ("ETag", f'W/"{document_etag(offer.short, resolved.versions)}"'),
     ]
     modified = last_modified(resolved.versions)
@@ -153,7 +176,8 @@ class RdfDocuments:
 
     Only the plain case is answered here: a current document, its format named by the extension
     or ``Accept``, no query string. Anything else (a page, an error, a redirect, ``?format=``,
-    ``If-Modified-Since``, ``Range``) goes on to the Flask view, which answers it as always.
+    ``If-Modified-Since``, ``Range``, ``Accept-Datetime``) goes on to the Flask view, which answers
+    it as always.
     The answer is the view's: the same body and document headers (:func:`document_headers`), the security and
     CORS headers every answer carries, from the same tables; it is counted in the same metrics.
     Flask's request handling and hooks cost more than describing and serialising the document.
@@ -172,7 +196,8 @@ class RdfDocuments:
         path = environ.get("PATH_INFO", "")
         method = environ["REQUEST_METHOD"]
         plain = method in ("GET", "HEAD") and path.startswith("/doc/") and not environ.get("QUERY_STRING")
-        if not plain or "HTTP_IF_MODIFIED_SINCE" in environ or "HTTP_RANGE" in environ:
+        handed_on = ("HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_ACCEPT_DATETIME")
+        if not plain or any(name in environ for name in handed_on):
             return self.app(environ, start_response)
         started = time.perf_counter()
         answer = self._answer(path[1:], environ.get("HTTP_ACCEPT"))
@@ -200,7 +225,7 @@ class RdfDocuments:
             return None  # the view says why, in the error table's words
         if resolved.moved_to is not None:
             return None
-        headers = [("Content-Type", offer.content_type), *document_headers(resolved, offer)]
+        headers = [("Content-Type", offer.content_type), *document_headers(resolved, offer, self.store.base)]
         return rdf_body(self.store, resolved, offer), headers
 
 

@@ -7,11 +7,13 @@ and ``…/retire``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, jsonify, render_template
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
 from bd4m_kg.curation import history
+from bd4m_kg.curation.memento import http_date, memento_links, mementos, record_of, timemap
 from bd4m_kg.curation.submissions import NotConforming, curator_name
 from bd4m_kg.curation.tokens import Token
 from bd4m_kg.publishing.changes import ChangeResult
@@ -89,7 +91,23 @@ def version(generation: int, rest: str) -> Response:
     about = f"graph/{rest} as the change of generation {generation} ({member.time}) left it."
     triples = history.member_triples(store, member)
     title = f"Version {generation} of {rest}"
-    return cacheable(rdf_answer(triples, GRAPH_OFFERS, title, about, PREFIXES))
+    answer = rdf_answer(triples, GRAPH_OFFERS, title, about, PREFIXES)
+    if record := record_of(thing_iri(store.base, rest), store.base):  # a memento of the record
+        answer.headers["Memento-Datetime"] = http_date(datetime.fromisoformat(member.time))
+        answer.headers.add("Link", memento_links(record))
+    return cacheable(answer)
+
+
+@record_history.get("/timemap/<kind>/<slug>")
+def time_map(kind: str, slug: str) -> Response:
+    """The Memento TimeMap of a record: its original document, TimeGate and every version, dated."""
+    store = get_store()
+    record = record_of(thing_iri(store.base, f"{kind}/{slug}"), store.base)
+    versions = mementos(store, record) if record else []
+    if record is None or not versions:
+        raise ApiError(404, f"there is no record {kind}/{slug}")
+    body = timemap(record, versions, request.host_url.rstrip("/"))
+    return cacheable(Response(body, content_type="application/link-format"))
 
 
 @record_history.post("/curate/records/<kind>/<slug>/rollback")
