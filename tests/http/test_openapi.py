@@ -21,6 +21,7 @@ EXAMPLES = {  # documented path template -> a path the running server knows
     "/curate/records/{kind}/{slug}/rollback": f"/curate/records/{RECORD}/rollback",
     "/doc/{kind}/{slug}/history": f"/doc/{RECORD}/history",
     "/doc/{kind}/{slug}/history.{extension}": f"/doc/{RECORD}/history.csv",
+    "/timemap/{kind}/{slug}": f"/timemap/{RECORD}",
     "/projects.{extension}": "/projects.json",
     "/organisations.{extension}": "/organisations.csv",
     "/collaboratives.{extension}": "/collaboratives.json",
