@@ -63,7 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RATE_LIMIT_QUERIES",
         "300 per minute",
-        "Queries (/sparql, /queries/<name>) one client address may send without a token; more get 429.",
+        "Queries (/sparql, /queries/<name>, a batch to /reconcile) one client address may send "
+        "without a token; more get 429.",
     ),
     Setting(
         "CLIENT_QUERIES",

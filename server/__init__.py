@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         pages,
         places,
         queries,
+        reconcile,
         record_history,
         releases,
         sparql,
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     browse.init_app(app)
     stats.init_app(app)
     places.init_app(app)
+    reconcile.init_app(app)
     curate.init_app(app)
     submissions.init_app(app)
     record_history.init_app(app)

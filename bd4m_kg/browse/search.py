@@ -4,6 +4,7 @@ An SQLite index (``search/<generation>.sqlite`` in the state folder) is built fr
 per generation: one row per record (name, other names, summary) in an FTS5 table whose tokenizer
 folds case and diacritics (``Turk`` finds Türk Telekom, ``bogazici`` finds Boğaziçi), and one row
 per facet value. A search combines words (all must match, each as a prefix) and facet values.
+The same file holds what reconciliation matches against (:mod:`bd4m_kg.browse.entities`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bd4m_kg.browse.entities import index_entities
 from bd4m_kg.rdf.namespaces import COUNTRY, REGION
 from bd4m_kg.store import Store
 
 PAGE_SIZE = 20
+INDEX_VERSION = 2  # a new version builds the index again: an older file lacks the newer tables
 _BUILDING = threading.Lock()
 PREFIXES = """
 PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
@@ -150,7 +153,7 @@ def index_path(store: Store) -> Path:
     """The search index of the store's current generation, built first if it is missing."""
     folder = store.state.folder / "search"
     generation = store.generation
-    path = folder / f"{generation}.sqlite"
+    path = folder / f"{generation}.v{INDEX_VERSION}.sqlite"
     with _BUILDING:
         if not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
@@ -162,7 +165,8 @@ def index_path(store: Store) -> Path:
             finally:
                 building.unlink(missing_ok=True)
             for old in folder.glob("*.sqlite"):
-                if old.stem.isdigit() and int(old.stem) < generation:
+                built_at = old.name.split(".", 1)[0]
+                if built_at.isdigit() and int(built_at) <= generation and old != path:
                     old.unlink(missing_ok=True)
     return path
 
@@ -235,6 +239,7 @@ def _build(store: Store, path: Path) -> None:
         )
         for kind in KINDS.values():
             _index_kind(store, db, kind)
+        index_entities(store, db)
         db.commit()
     finally:
         db.close()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from bd4m_kg.browse.reconciliation import ReconciliationError
 from bd4m_kg.curation.history import NoSuchRecord, Refused
 from bd4m_kg.curation.inbox import NoSuchSubmission, WrongState
 from bd4m_kg.curation.preview import NotInSubmission
@@ -68,6 +69,7 @@ ERRORS: tuple[tuple[type[Exception], Rule], ...] = (  # the first class an error
     (TooComplex, Rule(400)),
     (NamedQueryError, Rule(400)),
     (RdfSyntaxError, Rule(400)),
+    (ReconciliationError, Rule(400)),
     (GraphWriteError, Rule(400, "{error}; nothing was written")),
     (GraphNotFound, Rule(404)),
     (NotKnown, Rule(404)),

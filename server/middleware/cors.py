@@ -28,6 +28,7 @@ PUBLIC_READS = (
     r"/dumps/.*",
     r"/\.well-known/void",
     r"/catalog",
+    r"/reconcile.*",
 )
 
 

@@ -24,6 +24,7 @@ LIMITER_HOOKS = ("before_request_funcs", "after_request_funcs", "teardown_reques
 LIMITED = {  # endpoint -> (the setting that limits it, the least role it spares)
     "sparql.query_endpoint": ("RATE_LIMIT_QUERIES", "submitter"),
     "queries.run_query": ("RATE_LIMIT_QUERIES", "submitter"),
+    "reconcile.service": ("RATE_LIMIT_QUERIES", "submitter"),  # a batch of queries counts as one
     "curate.check": ("RATE_LIMIT_CURATION", "submitter"),
     "submissions.submit": ("RATE_LIMIT_CURATION", "curator"),
     "workbench.keep_link": ("RATE_LIMIT_LINKS", "submitter"),
