@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         stats,
         submissions,
         update,
+        vocabularies,
         workbench,
     )
 
@@ -66,6 +67,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     harvest.init_app(app)
     feed.init_app(app)
     browse.init_app(app)
+    vocabularies.init_app(app)
     stats.init_app(app)
     places.init_app(app)
     reconcile.init_app(app)

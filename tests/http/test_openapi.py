@@ -42,6 +42,16 @@ EXAMPLES = {  # documented path template -> a path the running server knows
     "/releases/{version}": "/releases/0.1",
     "/releases/{version}/{name}": "/releases/0.1/bd4m.nq.gz",
     "/vocab/{rest}": "/vocab/theme/early-warning",
+    "/vocabularies/{vocid}": "/vocabularies/theme",
+    "/rest/v1/{vocid}/": "/rest/v1/theme/",
+    "/rest/v1/{vocid}/search": "/rest/v1/theme/search?query=*",
+    "/rest/v1/{vocid}/topConcepts": "/rest/v1/theme/topConcepts",
+    "/rest/v1/{vocid}/lookup": "/rest/v1/theme/lookup?label=Asylum",
+    "/rest/v1/{vocid}/label": "/rest/v1/theme/label?uri=https://w3id.org/bd4m/vocab/theme/asylum",
+    "/rest/v1/{vocid}/broader": "/rest/v1/theme/broader?uri=https://w3id.org/bd4m/vocab/theme/asylum",
+    "/rest/v1/{vocid}/narrower": "/rest/v1/theme/narrower?uri=https://w3id.org/bd4m/vocab/theme/asylum",
+    "/rest/v1/{vocid}/related": "/rest/v1/theme/related?uri=https://w3id.org/bd4m/vocab/theme/asylum",
+    "/rest/v1/{vocid}/data": "/rest/v1/theme/data?uri=https://w3id.org/bd4m/vocab/theme/asylum",
 }
 
 
