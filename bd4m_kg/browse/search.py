@@ -22,7 +22,7 @@ from bd4m_kg.rdf.namespaces import COUNTRY, REGION
 from bd4m_kg.store import Store
 
 PAGE_SIZE = 20
-INDEX_VERSION = 2  # a new version builds the index again: an older file lacks the newer tables
+INDEX_VERSION = 3  # a new version builds the index again: an older file lacks the newer tables
 _BUILDING = threading.Lock()
 PREFIXES = """
 PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
@@ -88,7 +88,7 @@ KINDS = {
         "org:Organization",
         {"type": "Organisation type", "region": "Region", "country": "Country", "role": "Role in projects"},
         "{ ?r org:classification ?value BIND('type' AS ?facet) }"
-        + _places("schema:location")
+        + _places("bd4m:basedIn")
         + " UNION { ?i <http://www.w3.org/ns/prov#agent> ?r ; <http://www.w3.org/ns/prov#hadRole> ?value"
         " BIND('role' AS ?facet) }",
     ),

@@ -113,3 +113,18 @@ def test_in_chromium_choose_a_facet_then_search(served):
         assert "q=refugees" in page.url and "source=mobile-network-data" in page.url
         assert 0 < page.locator("ol.records > li").count() <= narrowed
         screenshot(page, f"browse-{'remote' if '--state' in options else 'embedded'}")
+
+
+def test_organisations_are_found_by_the_country_they_are_based_in_and_its_regions(url):
+    based = (
+        "?r a <http://www.w3.org/ns/org#Organization> ; bd4m:basedIn <https://w3id.org/bd4m/vocab/country/{}>"
+    )
+    turkiye = sparql_count(url, based.format("tr"))
+    assert count(listing(url, "/organisations", country="tr")) == turkiye > 0
+    assert count(listing(url, "/organisations", region="western-asia")) >= turkiye
+    in_europe = sparql_count(
+        url,
+        "?r a <http://www.w3.org/ns/org#Organization> ; bd4m:basedIn/<http://www.w3.org/2004/02/skos/core#broader>+"
+        " <https://w3id.org/bd4m/vocab/region/europe>",
+    )
+    assert count(listing(url, "/organisations", region="europe")) == in_europe > 5
