@@ -26,8 +26,13 @@ QUAD_FORMATS = {"nq", "trig"}  # JSON-LD could carry graphs too, but its readers
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 
 
-def about_document(document: str, topic: str, base: str, modified: str | None) -> list[ox.Quad]:
-    """What a document says about itself: topic, licence, dataset and last change."""
+def about_document(
+    document: str, topic: str, base: str, modified: str | None, profile: str | None = None
+) -> list[ox.Quad]:
+    """What a document says about itself: topic, licence, dataset and last change.
+
+    With a profile, also that it conforms to it (``dcterms:conformsTo``).
+    """
     doc = ox.NamedNode(document)
     quads = [
         ox.Quad(doc, RDF_TYPE, ox.NamedNode(f"{FOAF}Document")),
@@ -38,6 +43,8 @@ def about_document(document: str, topic: str, base: str, modified: str | None) -
     if modified:
         when = ox.Literal(modified, datatype=XSD_DATETIME)
         quads.append(ox.Quad(doc, ox.NamedNode(f"{DCTERMS}modified"), when))
+    if profile:
+        quads.append(ox.Quad(doc, ox.NamedNode(f"{DCTERMS}conformsTo"), ox.NamedNode(profile)))
     return quads
 
 

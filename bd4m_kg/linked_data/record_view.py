@@ -18,6 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from bd4m_kg.linked_data.describe import Description
+from bd4m_kg.linked_data.profiles import SCHEMA_TYPES
 from bd4m_kg.rdf.iris import page_path
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -56,14 +57,6 @@ COLUMN_NAMES = {
     f"{RDFS}label": "Name",
     f"{RDFS}comment": "Note",
     f"{BD4M}sourceType": "Type",
-}
-SCHEMA_TYPES = {
-    f"{BD4M}Project": "ResearchProject",
-    f"{BD4M}DataCollaborative": "Project",
-    "http://www.w3.org/ns/org#Organization": "Organization",
-    f"{SKOS}Concept": "DefinedTerm",
-    f"{SKOS}ConceptScheme": "DefinedTermSet",
-    f"{DCAT}Catalog": "DataCatalog",
 }
 
 

@@ -17,6 +17,7 @@ from bd4m_kg.curation.history import NoSuchRecord, Refused
 from bd4m_kg.curation.inbox import NoSuchSubmission, WrongState
 from bd4m_kg.curation.preview import NotInSubmission
 from bd4m_kg.curation.submissions import Conflict, NotConforming, SubmissionError
+from bd4m_kg.linked_data.profiles import UnknownProfile
 from bd4m_kg.linked_data.resolution import NotKnown, Retired
 from bd4m_kg.rdf.complexity import TooComplex
 from bd4m_kg.rdf.negotiation import NotAcceptable, prefers_html
@@ -68,6 +69,7 @@ ERRORS: tuple[tuple[type[Exception], Rule], ...] = (  # the first class an error
     (QueryParseError, Rule(400)),
     (TooComplex, Rule(400)),
     (NamedQueryError, Rule(400)),
+    (UnknownProfile, Rule(400)),
     (RdfSyntaxError, Rule(400)),
     (ReconciliationError, Rule(400)),
     (GraphWriteError, Rule(400, "{error}; nothing was written")),

@@ -1,11 +1,12 @@
 """Repeated GETs answered from memory, in front of the app, until the store's generation changes.
 
 A view opts in with :func:`cacheable`: the response's bytes are then a function of the store's
-generation and of the request's host, path, query string, ``Accept`` and whether it has an
-``Origin``, which together are the cache key. A complete response gets an ``ETag`` of its bytes at once; a
-streamed one is copied as it goes out and kept (with its ETag) when it ends whole and small
-enough. A hit skips Flask, the policy check and the store; ``If-None-Match`` gets 304. Requests
-with credentials are never cached, and the whole cache is dropped when the generation changes.
+generation and of the request's host, path, query string, ``Accept``, ``Accept-Profile`` and
+whether it has an ``Origin``, which together are the cache key. A complete response gets an
+``ETag`` of its bytes at once; a streamed one is copied as it goes out and kept (with its ETag)
+when it ends whole and small enough. A hit skips Flask, the policy check and the store;
+``If-None-Match`` gets 304. Requests with credentials are never cached, and the whole cache is
+dropped when the generation changes.
 The size is bounded in bytes, keys included (LRU), an entry at most an eighth of it. An answer
 pushed out leaves its validator behind (its ETag and the headers of a 304, in at most half the
 cache's size again), so that a harvester revalidating more documents than the cache holds still
@@ -29,7 +30,7 @@ from werkzeug.http import parse_date
 from bd4m_kg.server.middleware.metrics import CACHE_HITS
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-Key = tuple[str, str, str, str, bool]
+Key = tuple[str, str, str, str, bool, str]
 MARK = "X-Same-Until-Change"  # set by cacheable(); only marked responses are kept; never sent
 KEPT_WITH_304 = (
     "etag",
@@ -258,6 +259,7 @@ def _key(environ: dict[str, Any]) -> Key:
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_ACCEPT", ""),
         "HTTP_ORIGIN" in environ,
+        environ.get("HTTP_ACCEPT_PROFILE", ""),
     )
 
 

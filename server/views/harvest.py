@@ -13,8 +13,9 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, g, request, send_file, url_for
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, send_file, url_for
 
+from bd4m_kg.linked_data.profiles import ALT, catalogue_profiles, choose_profile
 from bd4m_kg.publishing.dumps import Manifest, current_dumps, dumps_folder, waited_dumps
 from bd4m_kg.publishing.metadata import (
     catalogue,
@@ -61,7 +62,17 @@ def manifest() -> Manifest:
 
 @harvest.get("/dumps/<name>")
 def dump(name: str) -> Response:
-    """One dump file of the current generation, as a gzip download."""
+    """One dump file of the current generation, as a gzip download.
+
+    ---
+    get:
+      responses:
+        200: Gzip
+        206: PartialContent
+        304: NotModified
+        404: NotFound
+        416: RangeNotSatisfiable
+    """
     written = manifest()
     if written.file(name) is None:
         offered = ", ".join(f.name for f in written.files)
@@ -77,7 +88,13 @@ def dump(name: str) -> Response:
 
 @harvest.get("/.well-known/void")
 def void() -> Response:
-    """The VoID description of the dataset, in the negotiated RDF format."""
+    """The VoID description of the dataset, in the negotiated RDF format.
+
+    ---
+    get:
+      parameters: [format_document]
+      responses: {200: Document, 304: NotModified, 406: NotAcceptable}
+    """
     store = get_store()
     described = void_description(manifest(), store.base, request.host_url)
     about = "What the dataset holds, where its dumps and SPARQL endpoint are, and its releases (VoID)."
@@ -87,8 +104,23 @@ def void() -> Response:
 
 @harvest.get("/catalog")
 def catalog() -> Response:
-    """The DCAT-AP catalogue: the dataset, its distributions and the SPARQL endpoint."""
+    """The DCAT-AP catalogue: the dataset, its distributions and the SPARQL endpoint.
+
+    Its one profile is DCAT-AP (``Content-Profile``; ``?_profile=`` may name it).
+
+    ---
+    get:
+      parameters: [format_document]
+      responses: {200: Document, 304: NotModified, 406: NotAcceptable}
+    """
     store = get_store()
+    if request.args.get("_profile") == ALT:
+        profiles = [{"token": p.token, "uri": p.uri, "title": p.title} for p in catalogue_profiles()]
+        formats = [o.media_type for o in GRAPH_OFFERS]
+        default = profiles[0]["uri"]
+        return jsonify(document="/catalog", default_profile=default, profiles=profiles, formats=formats)
+    asked = request.headers.get("Accept-Profile"), request.args.get("_profile")
+    profile = choose_profile(catalogue_profiles(), *asked)
     found = publisher(store)
     if found is None:
         raise ApiError(503, "the directory's catalogue record (data/catalogue/) is missing from the store")
@@ -97,12 +129,25 @@ def catalog() -> Response:
     )
     described += release_descriptions(list_releases(store), store.base, request.host_url, found[0])
     about = "The directory as a DCAT-AP catalogue: the dataset, its distributions and the SPARQL endpoint."
-    return _rdf(described, "Data catalogue", about)
+    answer = _rdf(described, "Data catalogue", about)
+    answer.headers["Content-Profile"] = f"<{profile.uri}>"
+    answer.headers.add("Link", f'<{profile.uri}>; rel="profile"')
+    answer.headers["Vary"] = "Accept, Accept-Profile"
+    return answer
 
 
 @harvest.get("/sitemap.xml")
 def sitemap() -> Response:
-    """Every record page, with the time its graph last changed."""
+    """Every record page, with the time its graph last changed.
+
+    ---
+    get:
+      responses:
+        200:
+          description: the sitemap
+          content: {application/xml: {schema: {type: string}}}
+        304: NotModified
+    """
     store = get_store()
     graphs = [g for g in store.graph_names() if record_path(g, store.base, LISTED_KINDS)]
     versions = store.state.graph_versions(set(graphs))
@@ -124,7 +169,15 @@ def sitemap() -> Response:
 
 @harvest.get("/robots.txt")
 def robots() -> Response:
-    """Crawl the pages, not the query endpoints; the sitemap lists every page."""
+    """Crawl the pages, not the query endpoints; the sitemap lists every page.
+
+    ---
+    get:
+      responses:
+        200:
+          description: robots.txt
+          content: {text/plain: {schema: {type: string}}}
+    """
     lines = ["User-agent: *", *[f"Disallow: {path}" for path in NOT_FOR_CRAWLERS]]
     lines.append(f"Sitemap: {url_for('harvest.sitemap', _external=True)}")
     return Response("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -10,16 +10,27 @@ latest of them. A retired record answers 410 Gone, or 301 to the record that rep
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, jsonify, redirect, render_template, request
 from werkzeug.http import http_date, parse_date
 
 from bd4m_kg.curation.memento import Record, memento_at, memento_links, mementos, record_of
 from bd4m_kg.linked_data.documents import about_document, document_etag, last_modified, serialize_document
+from bd4m_kg.linked_data.profiles import (
+    ALT,
+    SCHEMA,
+    Profile,
+    alternates_graph,
+    choose_profile,
+    document_profiles,
+    in_schema_org,
+)
 from bd4m_kg.linked_data.record_view import record_page
 from bd4m_kg.linked_data.resolution import (
     NotKnown,
@@ -31,11 +42,21 @@ from bd4m_kg.linked_data.resolution import (
     read_document,
 )
 from bd4m_kg.linked_data.resolution import history_href as history_href_of
+from bd4m_kg.rdf.formats import RDF_FORMATS
 from bd4m_kg.rdf.iris import (
+    Document,
     described_at,
     split_extension,
 )
-from bd4m_kg.rdf.negotiation import DOCUMENT_OFFERS, NotAcceptable, Offer, negotiate
+from bd4m_kg.rdf.negotiation import (
+    DOCUMENT_OFFERS,
+    GRAPH_OFFERS,
+    HTML_OFFER,
+    JSON_OFFER,
+    NotAcceptable,
+    Offer,
+    negotiate,
+)
 from bd4m_kg.server.http.answers import request_deadline
 from bd4m_kg.server.http.errors import ApiError, http_error
 from bd4m_kg.server.http.negotiation import negotiate_offer
@@ -53,7 +74,12 @@ linked_data = Blueprint("linked_data", __name__)
 @linked_data.get("/id/<path:rest>")
 @linked_data.get("/vocab/<path:rest>", defaults={"top": "vocab"})
 def thing(rest: str, top: str = "id") -> Response:
-    """A thing is not a document: 303 See Other to the document about it (404 when unknown)."""
+    """A thing is not a document: 303 See Other to the document about it (404 when unknown).
+
+    ---
+    get:
+      responses: {303: SeeOther, 404: NotFound}
+    """
     path, extension = split_extension(f"{top}/{rest}")
     document = document_for_thing(get_store(), path)
     target = f"/{document}" + (f".{extension}" if extension else "")
@@ -69,7 +95,12 @@ def thing(rest: str, top: str = "id") -> Response:
 @linked_data.get("/sparql-service")
 @linked_data.get("/ontology/<version>")
 def described_elsewhere(**_: str) -> Response:
-    """The dataset, its distributions, the SPARQL service, an ontology version: 303 to their description."""
+    """The dataset, its distributions, the SPARQL service, an ontology version: 303 to their description.
+
+    ---
+    get:
+      responses: {303: SeeOther, 404: NotFound}
+    """
     target = described_at(request.path.strip("/"))
     if target is None:
         raise ApiError(404, f"nothing is known as {request.path}; the home page links to every record")
@@ -85,13 +116,31 @@ def described_elsewhere(**_: str) -> Response:
 @linked_data.get("/shapes", defaults={"rest": "", "top": "shapes"})
 @linked_data.get("/shapes.<extension>", defaults={"rest": "", "top": "shapes"})
 def document(rest: str, top: str = "doc", extension: str | None = None) -> Response:
-    """A document about one thing, in the format asked for by extension, ``?format=`` or ``Accept``."""
+    """A document about one thing, in the format asked for by extension, ``?format=`` or ``Accept``.
+
+    ---
+    get:
+      parameters: [format_document, accept_datetime, timeout]
+      responses:
+        200: Document
+        301: MovedPermanently
+        302: Found
+        304: NotModified
+        400: BadRequest
+        404: NotFound
+        406: NotAcceptable
+        410: Gone
+    """
     path, extension = split_extension(f"{top}/{rest}".rstrip("/") + (f".{extension}" if extension else ""))
     store = get_store()
     found = find_document(store, path)
     offer = _offer(extension)
     if "Accept-Datetime" in request.headers and (record := record_of(found.topic, store.base)):
         return time_gate(store, record, request.headers["Accept-Datetime"], extension)
+    offered = document_profiles(store.base)
+    if request.args.get("_profile") == ALT:
+        return cacheable(profile_alternates(found, offered))
+    profile = choose_profile(offered, request.headers.get("Accept-Profile"), request.args.get("_profile"))
     try:
         resolved = read_document(store, found, request_deadline())
     except QueryTimeout as error:
@@ -107,10 +156,38 @@ def document(rest: str, top: str = "doc", extension: str | None = None) -> Respo
             "record.html", page=page, alternates=alternates(found), history_href=history_href
         ).encode()
     else:
-        body = rdf_body(store, resolved, offer)
+        body = rdf_body(store, resolved, offer, profile)
     response = Response(body, content_type=offer.content_type)
-    response.headers.extend(document_headers(resolved, offer, store.base))
+    response.headers.extend(document_headers(resolved, offer, store.base, profile))
     return cacheable(response)
+
+
+def profile_alternates(found: Document, offered: Sequence[Profile]) -> Response:
+    """``?_profile=alt``: every profile and format the document is offered in.
+
+    As JSON, as RDF (W3C's ALTR vocabulary) or as a page.
+    """
+    representations = [
+        (profile, href if profile is offered[0] else f"{href}?_profile={profile.token}", media_type)
+        for profile in offered
+        for href, media_type, _ in alternates(found)
+        if profile is offered[0] or media_type != "text/html"  # the page shows our model
+    ]
+    offer = negotiate_offer((JSON_OFFER, *GRAPH_OFFERS, HTML_OFFER))
+    if offer.short in RDF_FORMATS:
+        triples = alternates_graph(request.host_url.rstrip("/"), f"/{found.path}", representations)
+        return Response(
+            ox.serialize(triples, format=RDF_FORMATS[offer.short].format), content_type=offer.content_type
+        )
+    listing = {
+        "document": f"/{found.path}",
+        "default_profile": offered[0].uri,
+        "profiles": [{"token": p.token, "uri": p.uri, "title": p.title} for p in offered],
+        "representations": [{"profile": p.uri, "media_type": m, "href": h} for p, h, m in representations],
+    }
+    if offer is JSON_OFFER:
+        return jsonify(listing)
+    return Response(render_template("profiles.html", listing=listing), content_type=offer.content_type)
 
 
 def time_gate(store: Store, record: Record, asked: str, extension: str | None) -> Response:
@@ -131,15 +208,25 @@ def time_gate(store: Store, record: Record, asked: str, extension: str | None) -
     return response
 
 
-def rdf_body(store: Store, resolved: Resolved, offer: Offer) -> bytes:
-    """A document's bytes in an RDF format, with what the document says of itself."""
+def rdf_body(store: Store, resolved: Resolved, offer: Offer, profile: Profile | None = None) -> bytes:
+    """A document's bytes in an RDF format and profile, with what the document says of itself.
+
+    Without a profile, or with the default, the facts are said in our own model.
+    """
     modified = last_modified(resolved.versions)
-    topic = resolved.document.topic
-    about = about_document(f"{store.base}{resolved.document.path}", topic, store.base, modified)
-    return serialize_document(resolved.description, about, offer.short)
+    topic, document = resolved.document.topic, f"{store.base}{resolved.document.path}"
+    profile = profile or document_profiles(store.base)[0]
+    about = about_document(document, topic, store.base, modified, profile.uri)
+    description = resolved.description
+    if profile.uri == SCHEMA:
+        said = [ox.Quad(t.subject, t.predicate, t.object) for t in in_schema_org(description.quads)]
+        description = replace(description, quads=said)
+    return serialize_document(description, about, offer.short)
 
 
-def document_headers(resolved: Resolved, offer: Offer, base: str) -> list[tuple[str, str]]:
+def document_headers(
+    resolved: Resolved, offer: Offer, base: str, profile: Profile | None = None
+) -> list[tuple[str, str]]:
     """Vary, the alternates, the ETag and Last-Modified of a document (every format, the page too).
 
     A record's document is also its own Memento TimeGate, and says where its TimeMap is.
@@ -150,10 +237,16 @@ def document_headers(resolved: Resolved, offer: Offer, base: str) -> list[tuple[
         for href, media_type, _ in alternates(resolved.document)
     )
     record = record_of(resolved.document.topic, base)
+    default = document_profiles(base)[0]
+    profile = profile or default
+    listed = f'</{resolved.document.path}?_profile=alt>; rel="alternate"; type="application/json"'
+    links += f', <{profile.uri}>; rel="profile", {listed}; title="profiles and formats"'
+    variant = offer.short if profile == default else f"{offer.short}+{profile.token}"
     headers = [
-        ("Vary", "Accept, Accept-Datetime" if record else "Accept"),
+        ("Vary", "Accept, Accept-Profile, Accept-Datetime" if record else "Accept, Accept-Profile"),
         ("Link", f"{links}, {memento_links(record)}" if record else links),
-        ("ETag", f'W/"{document_etag(offer.short, resolved.versions)}"'),
+        ("Content-Profile", f"<{profile.uri}>"),
+        ("ETag", f'W/"{document_etag(variant, resolved.versions)}"'),
     ]
     modified = last_modified(resolved.versions)
     if modified:
@@ -162,8 +255,18 @@ def document_headers(resolved: Resolved, offer: Offer, base: str) -> list[tuple[
 
 
 def _offer(extension: str | None) -> Offer:
-    """The format from the extension, else ``?format=`` or ``Accept`` (406 listing the offers)."""
-    return _by_extension(extension) if extension else negotiate_offer(DOCUMENT_OFFERS)
+    """The format from the extension, else ``?format=`` or ``?_mediatype=``, else ``Accept``.
+
+    A 406 lists the offers when none fits.
+    """
+    if extension:
+        return _by_extension(extension)
+    if media_type := request.args.get("_mediatype"):
+        try:
+            return negotiate(None, DOCUMENT_OFFERS, media_type)
+        except NotAcceptable as error:
+            raise http_error(error) from error
+    return negotiate_offer(DOCUMENT_OFFERS)
 
 
 def sparql_link(topic: str) -> str:
@@ -176,8 +279,8 @@ class RdfDocuments:
 
     Only the plain case is answered here: a current document, its format named by the extension
     or ``Accept``, no query string. Anything else (a page, an error, a redirect, ``?format=``,
-    ``If-Modified-Since``, ``Range``, ``Accept-Datetime``) goes on to the Flask view, which answers
-    it as always.
+    ``If-Modified-Since``, ``Range``, ``Accept-Datetime``, ``Accept-Profile``) goes on to the
+    Flask view, which answers it as always.
     The answer is the view's: the same body and document headers (:func:`document_headers`), the security and
     CORS headers every answer carries, from the same tables; it is counted in the same metrics.
     Flask's request handling and hooks cost more than describing and serialising the document.
@@ -196,7 +299,7 @@ class RdfDocuments:
         path = environ.get("PATH_INFO", "")
         method = environ["REQUEST_METHOD"]
         plain = method in ("GET", "HEAD") and path.startswith("/doc/") and not environ.get("QUERY_STRING")
-        handed_on = ("HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_ACCEPT_DATETIME")
+        handed_on = ("HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_ACCEPT_DATETIME", "HTTP_ACCEPT_PROFILE")
         if not plain or any(name in environ for name in handed_on):
             return self.app(environ, start_response)
         started = time.perf_counter()
