@@ -22,7 +22,7 @@ from bd4m_kg.rdf.namespaces import COUNTRY, REGION
 from bd4m_kg.store import Store
 
 PAGE_SIZE = 20
-INDEX_VERSION = 3  # a new version builds the index again: an older file lacks the newer tables
+INDEX_VERSION = 4  # a new version builds the index again: an older file lacks the newer tables
 _BUILDING = threading.Lock()
 PREFIXES = """
 PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
@@ -62,6 +62,17 @@ def _places(place: str) -> str:
     )
 
 
+def _organisations() -> str:
+    """Facet patterns for the organisations a project involves: in any role, as data holder, as user."""
+    involved = "?r bd4m:involvement ?i . ?i <http://www.w3.org/ns/prov#agent> ?value"
+    role = "<http://www.w3.org/ns/prov#hadRole> <https://w3id.org/bd4m/vocab/role/{}>"
+    return (
+        f" UNION {{ {involved} BIND('organisation' AS ?facet) }}"
+        f" UNION {{ {involved} ; {role.format('data-holder')} BIND('holder' AS ?facet) }}"
+        f" UNION {{ {involved} ; {role.format('data-user')} BIND('user' AS ?facet) }}"
+    )
+
+
 KINDS = {
     "projects": Kind(
         "projects",
@@ -74,13 +85,16 @@ KINDS = {
             "region": "Region",
             "country": "Country",
             "year": "Start year",
+            "organisation": "Organisation (any role)",
+            "holder": "Data holder",
+            "user": "Data user",
         },
         "{ ?r bd4m:usesDataSource/bd4m:sourceType ?value BIND('source' AS ?facet) }"
         " UNION { ?r dcterms:subject ?value BIND('theme' AS ?facet) }"
         " UNION { ?r bd4m:policyNeed ?value BIND('need' AS ?facet) }"
         + _places("dcterms:spatial")
         + " UNION { ?r dcterms:temporal/dcat:startDate ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?value)"
-        " BIND('year' AS ?facet) }",
+        " BIND('year' AS ?facet) }" + _organisations(),
     ),
     "organisations": Kind(
         "organisations",
@@ -271,7 +285,7 @@ def _index_kind(store: Store, db: sqlite3.Connection, kind: Kind) -> None:
         + f"""
         SELECT DISTINCT ?r ?facet ?value (SAMPLE(?l) AS ?label) WHERE {{
           ?r a {kind.rdf_class} . {kind.facet_patterns}
-          OPTIONAL {{ ?value skos:prefLabel ?l FILTER(lang(?l) = "en" || lang(?l) = "") }}
+          OPTIONAL {{ ?value skos:prefLabel|rdfs:label ?l FILTER(lang(?l) = "en" || lang(?l) = "") }}
         }} GROUP BY ?r ?facet ?value"""
     )
     db.executemany(

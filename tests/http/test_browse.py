@@ -128,3 +128,24 @@ def test_organisations_are_found_by_the_country_they_are_based_in_and_its_region
         " <https://w3id.org/bd4m/vocab/region/europe>",
     )
     assert count(listing(url, "/organisations", region="europe")) == in_europe > 5
+
+
+def test_projects_are_found_by_the_organisations_involved_and_their_role(url):
+    involved = (
+        "?r a bd4m:Project ; bd4m:involvement ?i . "
+        "?i <http://www.w3.org/ns/prov#agent> <https://w3id.org/bd4m/id/organisation/flowminder>"
+    )
+    any_role = sparql_count(url, involved)
+    assert count(listing(url, "/projects", organisation="flowminder")) == any_role > 3
+    holder = "https://w3id.org/bd4m/id/organisation/turk-telekom"
+    holding = sparql_count(
+        url,
+        f"?r a bd4m:Project ; bd4m:involvement [ <http://www.w3.org/ns/prov#agent> <{holder}> ; "
+        "<http://www.w3.org/ns/prov#hadRole> <https://w3id.org/bd4m/vocab/role/data-holder> ]",
+    )
+    assert count(listing(url, "/projects", holder="turk-telekom")) == holding > 0
+    assert ">Data holder<" in listing(url, "/projects")
+    holders = requests.get(f"{url}/projects.json", timeout=30).json()["facets"]["holder"]
+    assert {"key": "turk-telekom", "label": "Türk Telekom"}.items() <= next(
+        h for h in holders if h["key"] == "turk-telekom"
+    ).items()  # the facet names organisations
