@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         reconcile,
         record_history,
         releases,
+        site_search,
         sparql,
         stats,
         submissions,
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     harvest.init_app(app)
     feed.init_app(app)
     browse.init_app(app)
+    site_search.init_app(app)
     vocabularies.init_app(app)
     stats.init_app(app)
     places.init_app(app)

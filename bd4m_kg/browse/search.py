@@ -22,7 +22,8 @@ from bd4m_kg.rdf.namespaces import COUNTRY, REGION
 from bd4m_kg.store import Store
 
 PAGE_SIZE = 20
-INDEX_VERSION = 4  # a new version builds the index again: an older file lacks the newer tables
+CONCEPTS = "concepts"  # vocabulary concepts are indexed for the site-wide search too
+INDEX_VERSION = 5  # a new version builds the index again: an older file lacks the newer tables
 _BUILDING = threading.Lock()
 PREFIXES = """
 PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
@@ -202,7 +203,7 @@ def _matching(kind: Kind, words: str, chosen: dict[str, list[str]]) -> tuple[str
     """The SQL selecting the IRIs of matching records, and its parameters."""
     query = "SELECT iri FROM records WHERE kind = ?"
     parameters: list[object] = [kind.path]
-    text = _fts_query(words)
+    text = fts_query(words)
     if text:
         query += " AND rowid IN (SELECT rowid FROM record_text WHERE record_text MATCH ?)"
         parameters.append(text)
@@ -224,10 +225,10 @@ def _facet(
     return [FacetValue(key, label, n, key in chosen.get(facet, [])) for key, label, n in rows]
 
 
-def _fts_query(words: str) -> str:
+def fts_query(words: str) -> str:
     """Each word as a quoted prefix term, all required: safe whatever the user typed.
 
-    >>> _fts_query('Türk "tele')
+    >>> fts_query('Türk "tele')
     '"Türk"* "tele"*'
     """
     terms = [w.replace('"', "") for w in words.split()]
@@ -236,6 +237,32 @@ def _fts_query(words: str) -> str:
 
 def _marks(values: Iterable[object]) -> str:
     return ",".join("?" for _ in values) or "NULL"
+
+
+def _index_text(
+    store: Store, db: sqlite3.Connection, kind: str, rdf_class: str, name: str, summary: str, other: str
+) -> None:
+    """Index the name, other names and summary of each resource of a class, as records of ``kind``."""
+    rows = store.select(
+        PREFIXES
+        + f"""
+        SELECT ?r (SAMPLE(?name) AS ?n) (SAMPLE(?summary) AS ?s)
+               (GROUP_CONCAT(DISTINCT ?alt; separator=" ") AS ?a)
+        WHERE {{ ?r a {rdf_class} ; {name} ?name .
+                 OPTIONAL {{ ?r {summary} ?summary }} OPTIONAL {{ ?r {other} ?alt }}
+                 FILTER(isIRI(?r)) }} GROUP BY ?r"""
+    )
+    for row in rows:
+        label, text = row["n"].value, row["s"].value if "s" in row else ""
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO records (iri, kind, name, sort_name, summary) VALUES (?, ?, ?, ?, ?)",
+            (row["r"].value, kind, label, label.casefold(), text),
+        )
+        if cursor.rowcount:
+            db.execute(
+                "INSERT INTO record_text (rowid, name, other_names, summary) VALUES (?, ?, ?, ?)",
+                (cursor.lastrowid, label, row["a"].value if "a" in row else "", text),
+            )
 
 
 def _build(store: Store, path: Path) -> None:
@@ -253,6 +280,15 @@ def _build(store: Store, path: Path) -> None:
         )
         for kind in KINDS.values():
             _index_kind(store, db, kind)
+        _index_text(
+            store,
+            db,
+            CONCEPTS,
+            "skos:Concept",
+            "skos:prefLabel",
+            "skos:definition",
+            "skos:altLabel|skos:notation",
+        )
         index_entities(store, db)
         db.commit()
     finally:
@@ -260,26 +296,7 @@ def _build(store: Store, path: Path) -> None:
 
 
 def _index_kind(store: Store, db: sqlite3.Connection, kind: Kind) -> None:
-    rows = store.select(
-        PREFIXES
-        + f"""
-        SELECT ?r (SAMPLE(?name) AS ?n) (SAMPLE(?summary) AS ?s)
-               (GROUP_CONCAT(DISTINCT ?alt; separator=" ") AS ?a)
-        WHERE {{ ?r a {kind.rdf_class} ; rdfs:label ?name .
-                 OPTIONAL {{ ?r dcterms:description ?summary }} OPTIONAL {{ ?r skos:altLabel ?alt }}
-                 FILTER(isIRI(?r)) }} GROUP BY ?r"""
-    )
-    for row in rows:
-        name, summary = row["n"].value, row["s"].value if "s" in row else ""
-        cursor = db.execute(
-            "INSERT OR IGNORE INTO records (iri, kind, name, sort_name, summary) VALUES (?, ?, ?, ?, ?)",
-            (row["r"].value, kind.path, name, name.casefold(), summary),
-        )
-        if cursor.rowcount:
-            db.execute(
-                "INSERT INTO record_text (rowid, name, other_names, summary) VALUES (?, ?, ?, ?)",
-                (cursor.lastrowid, name, row["a"].value if "a" in row else "", summary),
-            )
+    _index_text(store, db, kind.path, kind.rdf_class, "rdfs:label", "dcterms:description", "skos:altLabel")
     facet_rows = store.select(
         PREFIXES
         + f"""
