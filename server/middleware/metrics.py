@@ -70,7 +70,15 @@ def observe_query(text: str, seconds: float, timed_out: bool = False) -> None:
 
 @metrics.get("/metrics")
 def exposition() -> Response:
-    """Prometheus metrics of this server (all its processes when PROMETHEUS_MULTIPROC_DIR is set)."""
+    """Prometheus metrics of this server (all its processes when PROMETHEUS_MULTIPROC_DIR is set).
+
+    ---
+    get:
+      responses:
+        200:
+          description: Prometheus text exposition
+          content: {text/plain: {schema: {type: string}}}
+    """
     GENERATION.set(get_store().generation)
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -37,13 +37,47 @@ BASE_IRI = "urn:bd4m:submission"  # relative IRIs of a submission resolve agains
 
 @curate.get("/curate")
 def page() -> str:
-    """The page to paste or upload a record and see its problems."""
+    """The page to paste or upload a record and see its problems.
+
+    ---
+    get:
+      responses: {200: Page}
+    """
     return render_template("curate.html", formats=FORM_FORMATS, text="", chosen="ttl", result=None)
 
 
 @curate.post("/curate/validate")
 def check() -> Response | str:
-    """Validate one document against the directory's shapes; the report in the negotiated format."""
+    """Validate one document against the directory's shapes; the report in the negotiated format.
+
+    ---
+    post:
+      parameters:
+      - name: format
+        in: query
+        description: 'the report: json, ttl or html (wins over Accept)'
+        schema:
+          type: string
+          enum: [json, ttl, html]
+      requestBody: RdfDocument
+      responses:
+        200:
+          description: the validation report (JSON, the sh:ValidationReport in Turtle, or a page)
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [conforms]
+                properties:
+                  conforms: {type: boolean}
+            text/turtle:
+              schema: {type: string}
+            text/html:
+              schema: {type: string}
+        400: BadRequest
+        406: NotAcceptable
+        415: UnsupportedType
+    """
     text, rdf_format, name = _document()
     offer = negotiate_offer(REPORT_OFFERS)
     report, located = _validate(text, rdf_format, name)

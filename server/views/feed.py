@@ -23,7 +23,27 @@ NEWEST = "public, max-age=5"
 
 @feed.get("/changes")
 def stream() -> Response:
-    """The event stream: what its members are and where its first page is (with that page's members)."""
+    """The event stream: what its members are and where its first page is (with that page's members).
+
+    ---
+    get:
+      parameters:
+      - name: format
+        in: query
+        description: the RDF format of the page, or html; wins over Accept
+        schema: {type: string, enum: [trig, nq, jsonld, ttl, html]}
+      responses:
+        200:
+          description: the stream and its first page, in the negotiated format
+          content:
+            application/trig: {schema: {type: string}}
+            application/n-quads: {schema: {type: string}}
+            application/ld+json: {schema: {}}
+            text/turtle: {schema: {type: string}}
+            text/html: {schema: {type: string}}
+        304: NotModified
+        406: NotAcceptable
+    """
     response = page(0)
     response.headers["Cache-Control"] = NEWEST
     return response
@@ -31,7 +51,28 @@ def stream() -> Response:
 
 @feed.get("/changes/page/<int:number>")
 def page(number: int) -> Response:
-    """One page of members, in order, with a relation to the next page."""
+    """One page of members, in order, with a relation to the next page.
+
+    ---
+    get:
+      parameters:
+      - name: format
+        in: query
+        description: the RDF format of the page, or html; wins over Accept
+        schema: {type: string, enum: [trig, nq, jsonld, ttl, html]}
+      responses:
+        200:
+          description: the page's members, in the negotiated format
+          content:
+            application/trig: {schema: {type: string}}
+            application/n-quads: {schema: {type: string}}
+            application/ld+json: {schema: {}}
+            text/turtle: {schema: {type: string}}
+            text/html: {schema: {type: string}}
+        304: NotModified
+        404: NotFound
+        406: NotAcceptable
+    """
     stream_url = f"{request.host_url}changes"
     found = feed_page(get_store(), number, stream_url, stream_url + "/page/{}", f"{request.host_url}shapes")
     if found is None:

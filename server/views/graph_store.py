@@ -64,13 +64,25 @@ def canonical_graph(iri: str) -> str:
 
 @graph_store.get("/graph-store")
 def get_graph() -> Response:
-    """A graph (or the union, for ``?default``) in the negotiated RDF format; 404 when it does not exist."""
+    """A graph (or the union, for ``?default``) in the negotiated RDF format; 404 when it does not exist.
+
+    ---
+    get:
+      parameters: [graph, default, format_graph, timeout]
+      responses: {200: Graph, 400: BadRequest, 404: NotFound, 406: NotAcceptable}
+    """
     return _read(target_graph())
 
 
 @graph_store.get("/graph-store/<path:rest>")
 def get_direct(rest: str) -> Response:
-    """Direct identification: the graph whose IRI is this URL."""
+    """Direct identification: the graph whose IRI is this URL.
+
+    ---
+    get:
+      parameters: [format_graph, timeout]
+      responses: {200: Graph, 404: NotFound, 406: NotAcceptable}
+    """
     return _read(direct_graph())
 
 
@@ -95,6 +107,16 @@ def put_or_post_graph(token: Token) -> tuple[Response, int] | Response:
     """Replace (PUT) or add to (POST) a named graph: 201 when it is created, 204 otherwise.
 
     A POST that names no graph creates one with an IRI of ours: 201 with its ``Location``.
+
+    ---
+    put:
+      parameters: [graph, default]
+      requestBody: Rdf
+      responses: {201: Created, 204: NoContent, 400: BadRequest, 415: UnsupportedType}
+    post:
+      parameters: [graph, default]
+      requestBody: Rdf
+      responses: {201: Created, 204: NoContent, 400: BadRequest, 415: UnsupportedType}
     """
     if request.method == "POST" and not request.args.getlist("graph") and "default" not in request.args:
         graph = posted_graph(get_store().base, uuid.uuid4().hex)
@@ -108,14 +130,32 @@ def put_or_post_graph(token: Token) -> tuple[Response, int] | Response:
 @graph_store.route("/graph-store/<path:rest>", methods=["PUT", "POST"])
 @needs("admin")
 def put_or_post_direct(rest: str, token: Token) -> Response:
-    """Direct identification: replace (PUT) or add to (POST) the graph whose IRI is this URL."""
+    """Direct identification: replace (PUT) or add to (POST) the graph whose IRI is this URL.
+
+    ---
+    put:
+      requestBody: Rdf
+      responses: {201: Created, 204: NoContent, 400: BadRequest, 404: NotFound, 415: UnsupportedType}
+    post:
+      requestBody: Rdf
+      responses: {201: Created, 204: NoContent, 400: BadRequest, 404: NotFound, 415: UnsupportedType}
+    """
     return _write(direct_graph(), token)
 
 
 @graph_store.route("/graph/<path:rest>", methods=["PUT", "POST"])
 @needs("admin")
 def put_or_post_ours(rest: str, token: Token) -> Response:
-    """Direct identification of one of our graphs, ``/graph/<kind>/<slug>``."""
+    """Direct identification of one of our graphs, ``/graph/<kind>/<slug>``.
+
+    ---
+    put:
+      requestBody: Rdf
+      responses: {201: Created, 204: NoContent, 400: BadRequest, 404: NotFound, 415: UnsupportedType}
+    post:
+      requestBody: Rdf
+      responses: {201: Created, 204: NoContent, 400: BadRequest, 404: NotFound, 415: UnsupportedType}
+    """
     return _write(_our_graph(rest), token)
 
 
@@ -134,21 +174,37 @@ def _write(graph: str | None, token: Token) -> Response:
 @graph_store.delete("/graph-store")
 @needs("admin")
 def delete(token: Token) -> Response:
-    """Drop a named graph: 204, or 404 when it does not exist."""
+    """Drop a named graph: 204, or 404 when it does not exist.
+
+    ---
+    delete:
+      parameters: [graph, default]
+      responses: {204: NoContent, 400: BadRequest, 404: NotFound}
+    """
     return _delete(target_graph(), token)
 
 
 @graph_store.delete("/graph-store/<path:rest>")
 @needs("admin")
 def delete_direct(rest: str, token: Token) -> Response:
-    """Direct identification: drop the graph whose IRI is this URL."""
+    """Direct identification: drop the graph whose IRI is this URL.
+
+    ---
+    delete:
+      responses: {204: NoContent, 404: NotFound}
+    """
     return _delete(direct_graph(), token)
 
 
 @graph_store.delete("/graph/<path:rest>")
 @needs("admin")
 def delete_ours(rest: str, token: Token) -> Response:
-    """Direct identification of one of our graphs: drop it."""
+    """Direct identification of one of our graphs: drop it.
+
+    ---
+    delete:
+      responses: {204: NoContent, 404: NotFound}
+    """
     return _delete(_our_graph(rest), token)
 
 

@@ -120,16 +120,25 @@ def document(rest: str, top: str = "doc", extension: str | None = None) -> Respo
 
     ---
     get:
-      parameters: [format_document, accept_datetime, timeout]
-      responses:
-        200: Document
-        301: MovedPermanently
-        302: Found
-        304: NotModified
-        400: BadRequest
-        404: NotFound
-        406: NotAcceptable
-        410: Gone
+      parameters:
+      - format_document
+      - name: _mediatype
+        in: query
+        description: the format as a media type (dx-prof-conneg)
+        schema: {type: string}
+      - name: _profile
+        in: query
+        description: a profile token or URI; alt lists every profile and format
+        schema: {type: string}
+      - name: Accept-Profile
+        in: header
+        description: the profiles wanted
+        as URIs in angle brackets (dx-prof-conneg): null
+        schema: {type: string}
+      - accept_datetime
+      - timeout
+      responses: {200: Document, 301: MovedPermanently, 302: Found, 304: NotModified, 400: BadRequest,
+        404: NotFound, 406: NotAcceptable, 410: Gone}
     """
     path, extension = split_extension(f"{top}/{rest}".rstrip("/") + (f".{extension}" if extension else ""))
     store = get_store()

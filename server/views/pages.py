@@ -32,7 +32,12 @@ def _how_to_cite(store: Store) -> tuple[Release | None, str]:
 
 @pages.get("/")
 def home() -> Response:
-    """What the directory is, what it holds now, and how to use it; Link headers lead to VoID and DCAT."""
+    """What the directory is, what it holds now, and how to use it; Link headers lead to VoID and DCAT.
+
+    ---
+    get:
+      responses: {200: Page}
+    """
     store = get_store()
     stats = current_stats(store)
     latest, cite = _how_to_cite(store)
@@ -56,7 +61,28 @@ def store_kind(store: Store) -> str:
 
 @pages.get("/health")
 def health() -> tuple[Response, int]:
-    """Liveness and readiness: the store answers, its generation, its size and its last change."""
+    """Liveness and readiness: the store answers, its generation, its size and its last change.
+
+    ---
+    get:
+      responses:
+        200:
+          description: the store answers
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [ok, store, generation, triples, graphs, records, last_change]
+                properties:
+                  ok: {const: true}
+                  generation: {type: integer}
+                  triples: {type: integer}
+                  graphs: {type: integer}
+                  records: {type: object}
+                  last_change: {type: [object, "null"]}
+                  memory_copy: {type: [object, "null"]}
+        503: Unavailable
+    """
     store = get_store()
     try:
         stats = current_stats(store)

@@ -20,7 +20,19 @@ VIEWS = {"country": "By country", "region": "By region"}
 
 @places.get("/map")
 def directory_map() -> Response:
-    """The projects per country (``?by=country``, the default) or per region (``?by=region``)."""
+    """The projects per country (``?by=country``, the default) or per region (``?by=region``).
+
+    ---
+    get:
+      parameters:
+      - name: by
+        in: query
+        description: per country (the default) or per region
+        schema:
+          type: string
+          enum: [country, region]
+      responses: {200: Page, 304: NotModified, 400: BadRequest}
+    """
     by = request.args.get("by", "country")
     if by not in VIEWS:
         raise ApiError(400, f"by must be one of {', '.join(VIEWS)}, not {by!r}")

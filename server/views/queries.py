@@ -19,7 +19,19 @@ NOT_PARAMETERS = {"format", "timeout"}
 
 @queries.get("/queries")
 def list_queries() -> Response | str:
-    """Every named query: title, description, parameters and where to run it."""
+    """Every named query: title, description, parameters and where to run it.
+
+    ---
+    get:
+      parameters: [format_page_or_json]
+      responses:
+        200:
+          description: the named queries, as JSON or a page
+          content:
+            application/json:
+              schema: {type: object, required: [queries], properties: {queries: {type: array}}}
+            text/html: {schema: {type: string}}
+    """
     named = load_named_queries().values()
     if wants_html():
         return render_template("queries.html", queries=named, page_url=_page_url)
@@ -28,7 +40,25 @@ def list_queries() -> Response | str:
 
 @queries.get("/queries/<name>")
 def run_query(name: str) -> Response | tuple[str, int]:
-    """Run one named query; a browser gets the query page with it, loaded and run."""
+    """Run one named query; a browser gets the query page with it, loaded and run.
+
+    ---
+    get:
+      parameters:
+      - format_results
+      - timeout
+      - name: bindings
+        in: query
+        description: the query's parameters by name (/queries lists them), each bound as an RDF term
+        style: form
+        explode: true
+        schema: {type: object, additionalProperties: {type: string}}
+      responses:
+        200: QueryAnswer
+        400: BadRequest
+        404: NotFound
+        406: NotAcceptable
+    """
     named = load_named_queries().get(name)
     if named is None:
         raise ApiError(404, f"there is no named query {name!r}; /queries lists them")

@@ -49,6 +49,34 @@ def service() -> Response:
     ``queries`` is a JSON object of queries (``{"q0": {"query": "Flowminder", "type": ...,
     "properties": [{"pid": "country", "v": "Sweden"}], "limit": 5}}``); ``extend`` is
     ``{"ids": [...], "properties": [{"id": "country"}]}``. Both by GET or form POST.
+
+    ---
+    get:
+      parameters:
+      - name: queries
+        in: query
+        description: 'a batch of queries, a JSON object: {"q0": {"query": "Flowminder", "limit": 5}}'
+        schema: {type: string}
+      - name: extend
+        in: query
+        description: 'data extension, a JSON object: {"ids": [...], "properties": [{"id": "country"}]}'
+        schema: {type: string}
+      responses:
+        200: Json
+        304: NotModified
+        400: BadRequest
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                queries: {type: string, description: a batch of queries as a JSON object}
+                extend: {type: string, description: data extension as a JSON object}
+      responses:
+        200: Json
+        400: BadRequest
     """
     store = get_store()
     if (queries := _parameter("queries")) is not None:
@@ -60,7 +88,16 @@ def service() -> Response:
 
 @reconcile_api.get("/suggest/entity")
 def suggest_entity() -> Response:
-    """Entities whose name starts with (or is close to) ?prefix=, of ?type= when given; ?cursor= pages."""
+    """Entities whose name starts with (or is close to) ?prefix=, of ?type= when given; ?cursor= pages.
+
+    ---
+    get:
+      parameters:
+      - reconcile_prefix
+      - reconcile_type
+      - {name: cursor, in: query, description: how many to skip, schema: {type: integer, minimum: 0}}
+      responses: {200: Json, 304: NotModified, 400: BadRequest}
+    """
     cursor = _parameter("cursor") or "0"
     if not cursor.isdigit():
         raise ApiError(400, "cursor must be a whole number")
@@ -69,19 +106,39 @@ def suggest_entity() -> Response:
 
 @reconcile_api.get("/suggest/type")
 def suggest_type() -> Response:
-    """The types to reconcile against whose name starts with ?prefix= (kinds of record, vocabularies)."""
+    """The types to reconcile against whose name starts with ?prefix= (kinds of record, vocabularies).
+
+    ---
+    get:
+      parameters: [reconcile_prefix]
+      responses: {200: Json, 304: NotModified, 400: BadRequest}
+    """
     return _answer(suggest_types(get_store(), _required("prefix")))
 
 
 @reconcile_api.get("/suggest/property")
 def suggest_property() -> Response:
-    """The properties whose id or name starts with ?prefix= (of ?type= when given)."""
+    """The properties whose id or name starts with ?prefix= (of ?type= when given).
+
+    ---
+    get:
+      parameters: [reconcile_prefix, reconcile_type]
+      responses: {200: Json, 304: NotModified, 400: BadRequest}
+    """
     return _answer(suggest_properties(get_store(), _required("prefix"), _parameter("type")))
 
 
 @reconcile_api.get("/properties")
 def properties() -> Response:
-    """The properties data extension gives for entities of ?type= (at most ?limit=)."""
+    """The properties data extension gives for entities of ?type= (at most ?limit=).
+
+    ---
+    get:
+      parameters:
+      - {name: type, in: query, required: true, description: a type's id, schema: {type: string}}
+      - {name: limit, in: query, description: at most this many, schema: {type: integer, minimum: 0}}
+      responses: {200: Json, 304: NotModified, 400: BadRequest}
+    """
     limit = _parameter("limit") or ""
     if limit and not limit.isdigit():
         raise ApiError(400, "limit must be a whole number")
@@ -90,7 +147,13 @@ def properties() -> Response:
 
 @reconcile_api.get("/preview")
 def preview_card() -> Response:
-    """A small HTML card of the entity ?id= (name, type, description, country ...), for a client's frame."""
+    """A small HTML card of the entity ?id= (name, type, description, country ...), for a client's frame.
+
+    ---
+    get:
+      parameters: [reconcile_id]
+      responses: {200: Page, 304: NotModified, 400: BadRequest, 404: NotFound}
+    """
     card = preview(get_store(), _required("id"))
     if card is None:
         raise ApiError(404, f"no entity {request.args['id']} here; ids are the IRIs reconciliation answers")
@@ -103,7 +166,13 @@ def preview_card() -> Response:
 
 @reconcile_api.get("/view")
 def view() -> Response:
-    """See Other: the page of the entity ?id= on this server (the manifest's view template)."""
+    """See Other: the page of the entity ?id= on this server (the manifest's view template).
+
+    ---
+    get:
+      parameters: [reconcile_id]
+      responses: {303: SeeOther, 400: BadRequest, 404: NotFound}
+    """
     page = page_path(_required("id"), get_store().base)
     if page is None:
         raise ApiError(404, f"{request.args['id']} is not an IRI of this directory")

@@ -43,6 +43,18 @@ def show(kind: str, slug: str, extension: str | None = None) -> Response:
     """Every version of a record, newest first: when, which change and submission, what changed.
 
     As a page, as RDF, or as data (``history.json``, ``history.csv``).
+
+    ---
+    get:
+      parameters:
+      - name: format
+        in: query
+        description: json, csv, an RDF format or html; wins over Accept (an extension in the path wins
+          over both)
+        schema:
+          type: string
+          enum: [json, csv, ttl, nt, nq, trig, rdf, jsonld, html]
+      responses: {200: History, 304: NotModified, 404: NotFound, 406: NotAcceptable}
     """
     store = get_store()
     topic, graph = _record(kind, slug)
@@ -80,7 +92,13 @@ def _for_reader(store: Store, version: history.Version) -> dict[str, object]:
 
 @record_history.get("/version/<int:generation>/<path:rest>")
 def version(generation: int, rest: str) -> Response:
-    """A version IRI of the change feed: the graph's content as that change left it."""
+    """A version IRI of the change feed: the graph's content as that change left it.
+
+    ---
+    get:
+      parameters: [format_document]
+      responses: {200: Document, 304: NotModified, 404: NotFound, 406: NotAcceptable, 410: Gone}
+    """
     store = get_store()
     found = document_of(f"graph/{rest}", store.base)
     member = history.member_at(store, found.topic, generation) if found else None
@@ -100,7 +118,17 @@ def version(generation: int, rest: str) -> Response:
 
 @record_history.get("/timemap/<kind>/<slug>")
 def time_map(kind: str, slug: str) -> Response:
-    """The Memento TimeMap of a record: its original document, TimeGate and every version, dated."""
+    """The Memento TimeMap of a record: its original document, TimeGate and every version, dated.
+
+    ---
+    get:
+      responses:
+        200:
+          description: the TimeMap (RFC 7089)
+          content: {application/link-format: {schema: {type: string}}}
+        304: NotModified
+        404: NotFound
+    """
     store = get_store()
     record = record_of(thing_iri(store.base, f"{kind}/{slug}"), store.base)
     versions = mementos(store, record) if record else []
@@ -113,7 +141,27 @@ def time_map(kind: str, slug: str) -> Response:
 @record_history.post("/curate/records/<kind>/<slug>/rollback")
 @needs("curator")
 def rollback(kind: str, slug: str, token: Token) -> Response:
-    """Publish an old version of a record again (curator): ``{"generation": N}``."""
+    """Publish an old version of a record again (curator): ``{"generation": N}``.
+
+    ---
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [generation]
+              properties:
+                generation: {type: integer, minimum: 0}
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [generation]
+              properties:
+                generation: {type: string, pattern: '^[0-9]+$'}
+      responses: {200: Changed, 400: BadRequest, 404: NotFound, 409: Conflict, 422: Unprocessable}
+    """
     generation = _generation(payload().get("generation"))
     _, graph = _record(kind, slug)
     return _published(lambda: history.rollback(get_store(), get_inbox(), graph, generation, token.name))
@@ -131,7 +179,24 @@ def _generation(value: object) -> int:
 @record_history.post("/curate/records/<kind>/<slug>/retire")
 @needs("curator")
 def retire(kind: str, slug: str, token: Token) -> Response:
-    """Retire a record (curator): ``{"reason": …, "replaced_by": IRI}``; it then answers 410, or 301."""
+    """Retire a record (curator): ``{"reason": …, "replaced_by": IRI}``; it then answers 410, or 301.
+
+    ---
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: &retire
+              type: object
+              required: [reason]
+              properties:
+                reason: {type: string, description: why; the record's readers see it}
+                replaced_by: {type: string, description: the IRI of the record it was merged into (301 to it)}
+          application/x-www-form-urlencoded:
+            schema: *retire
+      responses: {200: Changed, 400: BadRequest, 404: NotFound, 409: Conflict, 422: Unprocessable}
+    """
     fields = payload()
     reason = str(fields.get("reason", "")).strip()
     if not reason:

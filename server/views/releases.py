@@ -18,7 +18,13 @@ COLUMNS = ("version", "date", "time", "generation", "triples", "url")  # the fil
 @releases.get("/releases")
 @releases.get("/releases.<any(json, csv):extension>")
 def listing(extension: str | None = None) -> Response:
-    """Every release, oldest first: version, date, generation, size and dump files (JSON or CSV)."""
+    """Every release, oldest first: version, date, generation, size and dump files (JSON or CSV).
+
+    ---
+    get:
+      parameters: [format_data]
+      responses: {200: Releases, 400: BadRequest, 406: NotAcceptable}
+    """
     checked_parameters({"format"})
     rows: list[dict[str, object]] = [
         {**asdict(r), "url": url_for("releases.release", version=r.version, _external=True)}
@@ -30,7 +36,18 @@ def listing(extension: str | None = None) -> Response:
 
 @releases.get("/releases/<version>")
 def release(version: str) -> Response:
-    """One release: its version, date, generation and dump files with their checksums."""
+    """One release: its version, date, generation and dump files with their checksums.
+
+    ---
+    get:
+      responses:
+        200:
+          description: the release
+          content:
+            application/json:
+              schema: {type: object, required: [ok, version, generation], properties: {ok: {const: true}}}
+        404: NotFound
+    """
     found = next((r for r in list_releases(get_store()) if r.version == version), None)
     if found is None:
         raise ApiError(404, f"there is no release {version!r}; /releases lists them")
@@ -39,7 +56,17 @@ def release(version: str) -> Response:
 
 @releases.get("/releases/<version>/<name>")
 def release_dump(version: str, name: str) -> Response:
-    """A dump file of a release, unchanged since the release was made."""
+    """A dump file of a release, unchanged since the release was made.
+
+    ---
+    get:
+      responses:
+        200: Gzip
+        206: PartialContent
+        304: NotModified
+        404: NotFound
+        416: RangeNotSatisfiable
+    """
     path = release_file(get_store(), version, name)
     if path is None:
         raise ApiError(404, f"release {version!r} has no file {name!r}; /releases lists them")

@@ -26,7 +26,36 @@ sparql = Blueprint("sparql", __name__)
 
 @sparql.route("/sparql", methods=["GET", "POST"])
 def query_endpoint() -> Response:
-    """Answer a query; a GET without one describes the service, and a browser gets the query page."""
+    """Answer a query; a GET without one describes the service, and a browser gets the query page.
+
+    ---
+    get:
+      parameters: [query, default_graph_uri, named_graph_uri, format_results, timeout]
+      responses:
+        200: QueryAnswer
+        400: BadRequest
+        406: NotAcceptable
+    post:
+      parameters: [default_graph_uri, named_graph_uri, format_results, timeout]
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [query]
+              properties:
+                query: {type: string}
+                default-graph-uri: {type: string}
+                named-graph-uri: {type: string}
+          application/sparql-query:
+            schema: {type: string}
+      responses:
+        200: QueryAnswer
+        400: BadRequest
+        406: NotAcceptable
+        415: UnsupportedType
+    """
     if request.method == "GET" and "update" in request.args:
         raise ApiError(400, "this is the query endpoint: send an update with POST to /update, never with GET")
     if request.method == "GET" and wants_html():
@@ -67,7 +96,13 @@ def describe_service() -> Response:
 
 @sparql.get("/.well-known/sparql-examples")
 def sparql_examples() -> Response:
-    """The named queries as SHACL SPARQL executables, with our prefixes, for query editors."""
+    """The named queries as SHACL SPARQL executables, with our prefixes, for query editors.
+
+    ---
+    get:
+      parameters: [format_document]
+      responses: {200: Document, 304: NotModified, 406: NotAcceptable}
+    """
     about = (
         "The named queries as examples for query editors (sh:SPARQLExecutable), with the prefixes they use."
     )

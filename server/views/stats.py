@@ -28,6 +28,15 @@ def statistics() -> Response:
 
     ``?focus=<organisation>`` (the last part of its IRI) draws only the network around it, with
     full names: the projects it holds data for or uses, and their other holders and users.
+
+    ---
+    get:
+      parameters:
+      - name: focus
+        in: query
+        description: an organisation (the last part of its IRI)
+        schema: {type: string}
+      responses: {200: Page, 304: NotModified, 400: BadRequest}
     """
     store = get_store()
     projects = search(store, KINDS["projects"])

@@ -48,7 +48,25 @@ LISTED = (
 @submissions.post("")
 @needs("submitter")
 def submit(token: Token) -> tuple[Response, int]:
-    """Keep a submission exactly as received, then validate it; 201 with its id and report."""
+    """Keep a submission exactly as received, then validate it; 201 with its id and report.
+
+    ---
+    post:
+      requestBody: Submission
+      responses:
+        201: Submitted
+        400: BadRequest
+        415:
+          description: kept as received, but not in an RDF syntax the server reads (the same JSON as 201)
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [ok, id]
+                properties:
+                  ok: {const: true}
+        422: Unprocessable
+    """
     body, media_type, filename = _received()
     number = curation.submit(get_store(), get_inbox(), body, media_type, token.name, filename)
     submission = get_inbox().get(number)
@@ -94,6 +112,17 @@ def listing(token: Token, extension: str | None = None) -> Response:
     """Submissions, newest first, 100 a page: a submitter's own, or all for a curator (``?state=``).
 
     JSON unless CSV is asked for (``/curate/submissions.csv``); ``next_url`` leads to older ones.
+
+    ---
+    get:
+      parameters:
+      - submission_state
+      - name: before
+        in: query
+        description: only submissions older than this id (next_url sets it)
+        schema: {type: integer, minimum: 1}
+      - format_data
+      responses: {200: Submissions, 400: BadRequest, 406: NotAcceptable}
     """
     checked_parameters({"state", "before", "format"})
     offer = data_offer(extension)
@@ -126,7 +155,23 @@ def _with_links(submission: Submission, token: Token) -> dict[str, object]:
 @submissions.get("/<int:number>")
 @needs("submitter")
 def show(number: int, token: Token) -> Response:
-    """One submission: its report, and for open ones the diff against the live records and previews."""
+    """One submission: its report, and for open ones the diff against the live records and previews.
+
+    ---
+    get:
+      responses:
+        200:
+          description: the submission, its report, and for open ones the diff and previews
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [ok, id, state, report]
+                properties:
+                  ok: {const: true}
+        404: NotFound
+        422: Unprocessable
+    """
     submission = _visible(number, token)
     details: dict[str, object] = {**_with_links(submission, token), "report": submission.report}
     details["reason"] = submission.reason
@@ -147,7 +192,16 @@ def show(number: int, token: Token) -> Response:
 @submissions.get("/<int:number>/body")
 @needs("submitter")
 def body(number: int, token: Token) -> Response:
-    """The submission's bytes exactly as received, with the media type it was sent with."""
+    """The submission's bytes exactly as received, with the media type it was sent with.
+
+    ---
+    get:
+      responses:
+        200:
+          description: the bytes as received, with the media type they were sent with
+          content: {'*/*': {schema: {type: string, format: binary}}}
+        404: NotFound
+    """
     submission = _visible(number, token)
     media_type = submission.media_type or "application/octet-stream"
     answer = Response(get_inbox().body(number), content_type=media_type)
@@ -159,7 +213,12 @@ def body(number: int, token: Token) -> Response:
 @submissions.get("/<int:number>/preview/<path:record>")
 @needs("submitter")
 def preview(number: int, record: str, token: Token) -> str:
-    """The page a record of the submission would have once published."""
+    """The page a record of the submission would have once published.
+
+    ---
+    get:
+      responses: {200: Page, 404: NotFound, 422: Unprocessable}
+    """
     submission = _visible(number, token)
     store = get_store()
     try:
@@ -173,7 +232,12 @@ def preview(number: int, record: str, token: Token) -> str:
 @submissions.post("/<int:number>/publish")
 @needs("curator")
 def publish(number: int, token: Token) -> Response:
-    """Publish a submission (curator): 200, or 422 with the report, or 409 with what changed."""
+    """Publish a submission (curator): 200, or 422 with the report, or 409 with what changed.
+
+    ---
+    post:
+      responses: {200: Changed, 404: NotFound, 409: Conflict, 422: Unprocessable}
+    """
     try:
         result = curation.publish(get_store(), get_inbox(), number, token.name)
     except NotConforming:
@@ -199,7 +263,39 @@ def publish(number: int, token: Token) -> Response:
 @submissions.post("/<int:number>/reject")
 @needs("curator")
 def reject(number: int, token: Token) -> Response:
-    """Reject a submission (curator) with a reason the submitter reads."""
+    """Reject a submission (curator) with a reason the submitter reads.
+
+    ---
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [reason]
+              properties:
+                reason: {type: string}
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [reason]
+              properties:
+                reason: {type: string}
+      responses:
+        200:
+          description: rejected
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [ok, id, state, reason]
+                properties:
+                  ok: {const: true}
+        400: BadRequest
+        404: NotFound
+        409: Conflict
+    """
     reason = str(payload().get("reason", "")).strip()
     if not reason:
         raise ApiError(400, "say why the submission is rejected: send a reason")

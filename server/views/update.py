@@ -20,7 +20,34 @@ updates = Blueprint("updates", __name__)
 @updates.post("/update")
 @needs("admin")
 def update_endpoint(token: Token) -> Response:
-    """Check an update, run it as one change, and say which generation it made."""
+    """Check an update, run it as one change, and say which generation it made.
+
+    ---
+    post:
+      parameters:
+      - name: using-graph-uri
+        in: query
+        description: a graph the update's WHERE reads as default (repeatable)
+        schema: {type: string}
+      - name: using-named-graph-uri
+        in: query
+        description: a graph the update's WHERE reads as named (repeatable)
+        schema: {type: string}
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [update]
+              properties:
+                update: {type: string}
+                using-graph-uri: {type: string}
+                using-named-graph-uri: {type: string}
+          application/sparql-update:
+            schema: {type: string}
+      responses: {200: Changed, 400: BadRequest, 415: UnsupportedType}
+    """
     try:
         operation = read_update_request(
             request.content_type, list(request.args.items(multi=True)), request.get_data()

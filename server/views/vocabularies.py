@@ -43,7 +43,12 @@ CONTEXT = {
 
 @vocabulary_pages.get("/vocabularies")
 def schemes_page() -> Response:
-    """Every vocabulary: its title, what it holds and how many concepts."""
+    """Every vocabulary: its title, what it holds and how many concepts.
+
+    ---
+    get:
+      responses: {200: Page, 304: NotModified}
+    """
     found = vocabularies(get_store())
     counts = {s.id: len(found.in_scheme(s)) for s in found.schemes.values()}
     return _page(render_template("vocabularies.html", schemes=found.schemes.values(), counts=counts))
@@ -51,7 +56,13 @@ def schemes_page() -> Response:
 
 @vocabulary_pages.get("/vocabularies/<vocid>")
 def scheme_page(vocid: str) -> Response:
-    """One vocabulary: its concept tree, and its concepts A to Z, or those a search (``?q=``) finds."""
+    """One vocabulary: its concept tree, and its concepts A to Z, or those a search (``?q=``) finds.
+
+    ---
+    get:
+      parameters: [q]
+      responses: {200: Page, 304: NotModified, 404: NotFound}
+    """
     found = vocabularies(get_store())
     scheme = _scheme(found, vocid)
     words = request.args.get("q", "").strip()[:200]
@@ -73,7 +84,12 @@ def scheme_page(vocid: str) -> Response:
 
 @vocabulary_pages.get("/rest/v1/vocabularies")
 def rest_vocabularies() -> Response:
-    """Skosmos: the vocabularies, with id, URI and title."""
+    """Skosmos: the vocabularies, with id, URI and title.
+
+    ---
+    get:
+      responses: {200: Skosmos, 304: NotModified}
+    """
     found = vocabularies(get_store())
     shown = [{"uri": s.iri, "id": s.id, "title": s.title} for s in found.schemes.values()]
     return _json({"uri": "", "vocabularies": shown})
@@ -82,7 +98,31 @@ def rest_vocabularies() -> Response:
 @vocabulary_pages.get("/rest/v1/search")
 @vocabulary_pages.get("/rest/v1/<vocid>/search")
 def rest_search(vocid: str | None = None) -> Response:
-    """Skosmos: concepts whose labels match ``query`` (``*`` for any text), in ``vocab`` (ids)."""
+    """Skosmos: concepts whose labels match ``query`` (``*`` for any text), in ``vocab`` (ids).
+
+    ---
+    get:
+      parameters:
+      - name: query
+        in: query
+        required: true
+        description: a label, * for any text (migr*)
+        schema: {type: string, minLength: 1}
+      - name: vocab
+        in: query
+        description: vocabulary ids
+        separated by spaces (the path's wins): null
+        schema: {type: string}
+      - name: maxhits
+        in: query
+        description: at most this many results (100)
+        schema: {type: integer, minimum: 1}
+      - name: offset
+        in: query
+        description: results to skip
+        schema: {type: integer, minimum: 0}
+      responses: {200: Skosmos, 304: NotModified, 400: BadRequest, 404: NotFound}
+    """
     query = request.args.get("query", "").strip()
     if not query:
         raise ApiError(
@@ -104,7 +144,12 @@ def rest_search(vocid: str | None = None) -> Response:
 
 @vocabulary_pages.get("/rest/v1/<vocid>/")
 def rest_vocabulary(vocid: str) -> Response:
-    """Skosmos: what a vocabulary is (id, title, its concept scheme, languages)."""
+    """Skosmos: what a vocabulary is (id, title, its concept scheme, languages).
+
+    ---
+    get:
+      responses: {200: Skosmos, 304: NotModified, 404: NotFound}
+    """
     scheme = _scheme(vocabularies(get_store()), vocid)
     return _json(
         {
@@ -127,7 +172,12 @@ def rest_vocabulary(vocid: str) -> Response:
 
 @vocabulary_pages.get("/rest/v1/<vocid>/topConcepts")
 def rest_top_concepts(vocid: str) -> Response:
-    """Skosmos: the top concepts of a vocabulary, each saying whether it has narrower ones."""
+    """Skosmos: the top concepts of a vocabulary, each saying whether it has narrower ones.
+
+    ---
+    get:
+      responses: {200: Skosmos, 304: NotModified, 404: NotFound}
+    """
     found = vocabularies(get_store())
     scheme = _scheme(found, vocid)
     top = [
@@ -145,7 +195,14 @@ def rest_top_concepts(vocid: str) -> Response:
 
 @vocabulary_pages.get("/rest/v1/<vocid>/lookup")
 def rest_lookup(vocid: str) -> Response:
-    """Skosmos: the concepts a label names exactly (case and accents aside), preferred labels first."""
+    """Skosmos: the concepts a label names exactly (case and accents aside), preferred labels first.
+
+    ---
+    get:
+      parameters:
+      - {name: label, in: query, required: true, description: the label, schema: {type: string, minLength: 1}}
+      responses: {200: Skosmos, 304: NotModified, 400: BadRequest, 404: NotFound}
+    """
     label = request.args.get("label", "").strip()
     if not label:
         raise ApiError(400, "label is required", parameter="label")
@@ -164,7 +221,13 @@ def rest_lookup(vocid: str) -> Response:
 @vocabulary_pages.get("/rest/v1/<vocid>/narrower", defaults={"relation": "narrower"})
 @vocabulary_pages.get("/rest/v1/<vocid>/related", defaults={"relation": "related"})
 def rest_concept(vocid: str, relation: str | None = None) -> Response:
-    """Skosmos: a concept's label, or the concepts broader, narrower or related to it (``?uri=``)."""
+    """Skosmos: a concept's label, or the concepts broader, narrower or related to it (``?uri=``).
+
+    ---
+    get:
+      parameters: [skosmos_uri]
+      responses: {200: Skosmos, 304: NotModified, 400: BadRequest, 404: NotFound}
+    """
     found = vocabularies(get_store())
     concept = _concept(found, _scheme(found, vocid))
     if relation is None:
@@ -176,7 +239,18 @@ def rest_concept(vocid: str, relation: str | None = None) -> Response:
 @vocabulary_pages.get("/rest/v1/data")
 @vocabulary_pages.get("/rest/v1/<vocid>/data")
 def rest_data(vocid: str | None = None) -> Response:
-    """Skosmos: a concept's (or a vocabulary's) RDF, in ``format`` (a media type) or as ``Accept`` asks."""
+    """Skosmos: a concept's (or a vocabulary's) RDF, in ``format`` (a media type) or as ``Accept`` asks.
+
+    ---
+    get:
+      parameters:
+      - skosmos_uri
+      - name: format
+        in: query
+        description: an RDF media type or format name; wins over Accept
+        schema: {type: string}
+      responses: {200: Graph, 304: NotModified, 400: BadRequest, 404: NotFound, 406: NotAcceptable}
+    """
     store = get_store()
     found = vocabularies(store)
     uri = _uri()

@@ -24,7 +24,23 @@ workbench = Blueprint("workbench", __name__)
 
 @workbench.get("/sparql/completions")
 def completion_list() -> Response:
-    """The terms a query editor may complete, as JSON: ``{"prefixes": {...}, "terms": [...]}``."""
+    """The terms a query editor may complete, as JSON: ``{"prefixes": {...}, "terms": [...]}``.
+
+    ---
+    get:
+      responses:
+        200:
+          description: the terms
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [prefixes, terms]
+                properties:
+                  prefixes: {type: object}
+                  terms: {type: array}
+        304: NotModified
+    """
     counted = manifest()
     in_use = {"class": sorted(counted.classes), "property": sorted(counted.properties)}
     links: dict[str, set[str]] = {}
@@ -36,7 +52,38 @@ def completion_list() -> Response:
 
 @workbench.post("/sparql/links")
 def keep_link() -> tuple[Response, int]:
-    """Keep the query of the form field or JSON member ``query``; answer its short link (201)."""
+    """Keep the query of the form field or JSON member ``query``; answer its short link (201).
+
+    ---
+    post:
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [query]
+              properties:
+                query: {type: string}
+          application/json:
+            schema:
+              type: object
+              required: [query]
+              properties:
+                query: {type: string}
+      responses:
+        201:
+          description: the query is kept
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, url]
+                properties:
+                  id: {type: string}
+                  url: {type: string}
+        400: BadRequest
+    """
     body = request.get_json(silent=True) if request.is_json else None
     text = body.get("query") if isinstance(body, dict) else request.form.get("query")
     if not isinstance(text, str):
@@ -51,7 +98,12 @@ def keep_link() -> tuple[Response, int]:
 
 @workbench.get("/q/<key>")
 def open_link(key: str) -> Response:
-    """Reopen a kept query on the query page (303); an id never given is a 404."""
+    """Reopen a kept query on the query page (303); an id never given is a 404.
+
+    ---
+    get:
+      responses: {303: SeeOther, 404: NotFound}
+    """
     text = ShortLinks(get_store().state.folder).query(key)
     if text is None:
         raise ApiError(404, f"there is no short link {key!r}; it may have been mistyped")
