@@ -231,7 +231,8 @@ def fts_query(words: str) -> str:
     >>> fts_query('Türk "tele')
     '"Türk"* "tele"*'
     """
-    terms = [w.replace('"', "") for w in words.split()]
+    printable = "".join(ch for ch in words if ch.isprintable() or ch.isspace())  # no NUL reaches FTS5
+    terms = [w.replace('"', "") for w in printable.split()]
     return " ".join(f'"{t}"*' for t in terms if t)
 
 

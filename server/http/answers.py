@@ -151,11 +151,16 @@ def result_cap() -> int | None:
     return int(current_app.config["RESULT_CAP"])
 
 
+MINIMUM_TIMEOUT = 0.1  # seconds: less than this lets nothing finish
+
+
 def request_deadline() -> float:
     """The configured deadline, or less when the request asks for less (``timeout=`` seconds)."""
     limit = float(current_app.config["QUERY_DEADLINE"])
     asked = request.args.get("timeout", type=float)
-    return min(limit, asked) if asked and asked > 0 else limit
+    if asked is not None and not asked >= MINIMUM_TIMEOUT:
+        raise ApiError(400, f"timeout is in seconds, at least {MINIMUM_TIMEOUT:g}", parameter="timeout")
+    return min(limit, asked) if asked else limit
 
 
 def read_ahead(chunks: Iterator[bytes]) -> tuple[bytes, bool]:

@@ -84,7 +84,9 @@ PARAMETERS: dict[str, Json] = {
         WHOLE | {"maximum": MAX_SIZE},
     ),
     "timeout": _query(
-        "timeout", "seconds the query may take, at most the server's QUERY_DEADLINE", {"type": "number"}
+        "timeout",
+        "seconds the read may take (from 0.1; the server's QUERY_DEADLINE at most)",
+        {"type": "number", "minimum": 0.1},
     ),
     "query": _query("query", "the SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)"),
     "default_graph_uri": _query(

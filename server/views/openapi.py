@@ -145,7 +145,17 @@ def _common_answers(app: Flask, rule: Rule, operation: dict[str, Any]) -> None:
         answers.setdefault("429", "TooManyRequests")
     if "requestBody" in operation:
         answers.setdefault("413", "TooLarge")
+    if any(_named(p) == "timeout" for p in operation.get("parameters", [])):
+        answers.setdefault("400", "BadRequest")  # a timeout under its minimum
     answers.setdefault("503", "Unavailable")
+
+
+def _named(parameter: object) -> str | None:
+    """A parameter's name, whether written out or a reference to a shared one."""
+    if isinstance(parameter, dict):
+        reference = str(parameter.get("$ref", ""))
+        return parameter.get("name") or reference.rsplit("/", 1)[-1] or None
+    return str(parameter)
 
 
 def init_app(app: Flask) -> None:

@@ -38,6 +38,8 @@ from bd4m_kg.server.middleware.metrics import PUBLICATIONS, VALIDATIONS
 from bd4m_kg.server.middleware.store import get_inbox, get_store
 
 submissions = Blueprint("submissions", __name__, url_prefix="/curate/submissions")
+LARGEST = 2**63 - 1  # the largest id the inbox (SQLite) can hold
+NUMBER = f"int(max={LARGEST})"  # a larger one names no submission: 404, not an overflow
 PAGE = 100  # submissions per listing; "next_url" links to the older ones
 LISTED = (
     "id", "received", "submitter", "filename", "media_type", "checksum", "state", "decided_by", "decided_at",
@@ -130,7 +132,7 @@ def listing(token: Token, extension: str | None = None) -> Response:
     if state is not None and state not in STATES:
         raise ApiError(400, f"state must be one of {', '.join(STATES)}", parameter="state")
     own = None if token.allows("curator") else token.name
-    before = whole_number("before", 0) or None
+    before = whole_number("before", 0, LARGEST) or None
     found = get_inbox().list(submitter=own, state=state, limit=PAGE, before=before)
     older = {"state": state, "before": found[-1].id if found else 0, "format": request.args.get("format")}
     older |= {"extension": extension} if extension else {}
@@ -152,7 +154,7 @@ def _with_links(submission: Submission, token: Token) -> dict[str, object]:
     return {**_summary(submission, token), "href": url_for("submissions.show", number=submission.id)}
 
 
-@submissions.get("/<int:number>")
+@submissions.get(f"/<{NUMBER}:number>")
 @needs("submitter")
 def show(number: int, token: Token) -> Response:
     """One submission: its report, and for open ones the diff against the live records and previews.
@@ -189,7 +191,7 @@ def show(number: int, token: Token) -> Response:
     return jsonify(ok=True, **details)
 
 
-@submissions.get("/<int:number>/body")
+@submissions.get(f"/<{NUMBER}:number>/body")
 @needs("submitter")
 def body(number: int, token: Token) -> Response:
     """The submission's bytes exactly as received, with the media type it was sent with.
@@ -210,7 +212,7 @@ def body(number: int, token: Token) -> Response:
     return answer
 
 
-@submissions.get("/<int:number>/preview/<path:record>")
+@submissions.get(f"/<{NUMBER}:number>/preview/<path:record>")
 @needs("submitter")
 def preview(number: int, record: str, token: Token) -> str:
     """The page a record of the submission would have once published.
@@ -229,7 +231,7 @@ def preview(number: int, record: str, token: Token) -> str:
     return render_template("record.html", page=page, alternates=[], preview=number)
 
 
-@submissions.post("/<int:number>/publish")
+@submissions.post(f"/<{NUMBER}:number>/publish")
 @needs("curator")
 def publish(number: int, token: Token) -> Response:
     """Publish a submission (curator): 200, or 422 with the report, or 409 with what changed.
@@ -260,7 +262,7 @@ def publish(number: int, token: Token) -> Response:
     )
 
 
-@submissions.post("/<int:number>/reject")
+@submissions.post(f"/<{NUMBER}:number>/reject")
 @needs("curator")
 def reject(number: int, token: Token) -> Response:
     """Reject a submission (curator) with a reason the submitter reads.

@@ -39,17 +39,11 @@ def test_every_read_answers_as_described(served, tmp_path):
             f"{url}/openapi.json",
             "--include-method",
             "GET",
-            # an id past SQLite's integers is a 500: test_a_submission_id_past_64_bits_is_a_404
-            "--exclude-path-regex",
-            "^/curate/submissions",
             "--checks",
             CHECKS,
             "--max-examples",
             "10",
             "--generation-deterministic",
-            # a NUL in ?q= of a browse listing is a 500: test_a_nul_in_a_listing_search_is_refused
-            "--generation-allow-x00",
-            "false",
             "--max-redirects",
             "0",
             "--no-color",
@@ -78,30 +72,20 @@ def test_every_read_answers_as_described(served, tmp_path):
 
 
 @EMBEDDED
-@pytest.mark.xfail(
-    reason="bd4m_kg/browse/search.py hands a ?q= holding NUL to SQLite FTS5, which raises "
-    "'unterminated string' (500); a 400 naming q, or the NUL dropped, would do",
-    strict=True,
-)
 @pytest.mark.parametrize("listing", LISTINGS)
-def test_a_nul_in_a_listing_search_is_refused(served, listing):
+def test_a_nul_in_a_listing_search_is_dropped(served, listing):
     answer = requests.get(f"{served[0]}{listing}", params={"q": "a\x00b"}, timeout=30)
-    assert answer.status_code < 500, answer.text[:300]
+    assert answer.status_code == 200, answer.text[:300]
 
 
 @EMBEDDED
-@pytest.mark.xfail(
-    reason="bd4m_kg/curation/inbox.py passes a submission id of 2**63 or more to SQLite, which raises "
-    "OverflowError (500); no such submission is a 404 (?before= a 400)",
-    strict=True,
-)
 @pytest.mark.parametrize("path", ["/{n}", "/{n}/body", "/{n}/preview/project/x", "?before={n}"])
-def test_a_submission_id_past_64_bits_is_a_404(served, path):
+def test_a_submission_id_past_64_bits_names_no_submission(served, path):
     url, options = served
-    token = new_token(options, "overflow", "curator")
+    token = new_token(options, f"overflow-{len(path)}", "curator")
     answer = requests.get(
         f"{url}/curate/submissions{path.format(n=2**63)}",
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )
-    assert answer.status_code < 500, answer.text[:300]
+    assert answer.status_code == (400 if "before" in path else 404), answer.text[:300]
