@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         browse,
         curate,
         feed,
+        fragments,
         graph_store,
         harvest,
         linked_data,
@@ -67,6 +68,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     linked_data.init_app(app)
     harvest.init_app(app)
     feed.init_app(app)
+    fragments.init_app(app)
     browse.init_app(app)
     site_search.init_app(app)
     vocabularies.init_app(app)
