@@ -65,9 +65,10 @@ def test_mobile_network_data_projects(store):
 
 
 def test_satellite_imagery_projects_by_parameter(store):
-    # rows 44, 45, 46, 47, 48
+    # rows 44, 45, 46, 47, 48; lead 2 of leads-2026-12.md (issue 22)
     values = {"type": "https://w3id.org/bd4m/vocab/data-source-type/satellite-imagery"}
     assert slugs(column(store, "projects-using-data-source-type", "project", values), PROJECT) == {
+        "idmc-satellite-imagery-displacement",
         "cameroon-refugee-mapping",
         "digitalglobe-sudanese-refugee-arrivals",
         "msf-camp-shelter-counting",
@@ -77,8 +78,12 @@ def test_satellite_imagery_projects_by_parameter(store):
 
 
 def test_confirmed_directory_entries(store):
-    # rows 1, 5, 23, 24, 26, 28, 29 (DID = yes)
+    # rows 1, 5, 23, 24, 26, 28, 29 (DID = yes); DID pages read for issue 22 (leads 1, 2, 3, 6)
     assert slugs(column(store, "directory-entries", "project"), PROJECT) == {
+        "covid-19-mobility-monitoring-project",
+        "idmc-satellite-imagery-displacement",
+        "data-for-integration-challenge",
+        "skills-mapping-armenian-diaspora",
         "ghana-covid-19-mobility",
         "jrc-facebook-international-mobility",
         "drc-mixed-migration-foresight",
@@ -96,8 +101,8 @@ def test_collaboratives_by_type(store):
         ("Trusted intermediary", "Inferred from the source"): 2,  # rows 1, 33
         ("Trusted intermediary", "Stated by the source"): 1,  # row 2 (GovLab case page)
         ("Public interface", "Inferred from the source"): 7,  # rows 4, 5, 6, 9, 26, 39, 43
-        ("Prizes and challenges", "Inferred from the source"): 1,  # row 20
-        ("Research and analysis partnership", "Inferred from the source"): 2,  # rows 32, 50
+        ("Prizes and challenges", "Inferred from the source"): 2,  # row 20; lead 3
+        ("Research and analysis partnership", "Inferred from the source"): 3,  # rows 32, 50; lead 1
         ("Data pooling", "Inferred from the source"): 1,  # row 40
         ("unknown", "Inferred from the source"): 1,  # row 23 (pro-bono partnership)
         ("unknown", "Stated by the source"): 3,  # rows 3, 41, 45 ("type ?")
@@ -148,8 +153,9 @@ def test_projects_with_turk_telekom_data(store):
 
 
 def test_covid_19_projects(store):
-    # rows 1, 7, 15, 41
+    # rows 1, 7, 15, 41; lead 1 of leads-2026-12.md (issue 22)
     assert slugs(column(store, "projects-by-policy-need", "project"), PROJECT) == {
+        "covid-19-mobility-monitoring-project",
         "ghana-covid-19-mobility",
         "immap-facebook-venezuelan-migrants-colombia",
         "twitter-migration-sentiment-covid-19",
@@ -167,7 +173,7 @@ def test_policy_need_counts_add_up(store):
     per_need = Counter()
     for row in rows:
         per_need[row["needName"].value] += int(row["projects"].value)
-    assert per_need["Tackling COVID-19"] == 4  # rows 1, 7, 15, 41
+    assert per_need["Tackling COVID-19"] == 5  # rows 1, 7, 15, 41; lead 1
 
 
 def test_an_unknown_parameter_is_refused(store):

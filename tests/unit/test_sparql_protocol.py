@@ -39,16 +39,19 @@ def error_of(response, status: int) -> str:
 
 
 def test_query_by_get(client):
-    assert count(client.get(f"/sparql?query={quote(PROJECTS)}")) == 56
+    # the count grows with the records read from the leads (issue 22)
+    assert count(client.get(f"/sparql?query={quote(PROJECTS)}")) == 60
 
 
 def test_query_by_post_form(client):
-    assert count(client.post("/sparql", data={"query": PROJECTS})) == 56
+    # the count grows with the records read from the leads (issue 22)
+    assert count(client.post("/sparql", data={"query": PROJECTS})) == 60
 
 
 def test_query_by_post_direct_with_a_charset(client):
     response = client.post("/sparql", data=PROJECTS, content_type="application/sparql-query; charset=utf-8")
-    assert count(response) == 56
+    # the count grows with the records read from the leads (issue 22)
+    assert count(response) == 60
 
 
 # -- errors the Protocol describes ----------------------------------------------------------------
@@ -287,7 +290,8 @@ def test_a_query_past_its_deadline_is_503_in_the_error_shape(client):
     cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     response = client.get(f"/sparql?query={quote(cartesian)}&timeout=0.5")
     assert "time limit" in error_of(response, 503)
-    assert count(client.get(f"/sparql?query={quote(PROJECTS)}")) == 56
+    # the count grows with the records read from the leads (issue 22)
+    assert count(client.get(f"/sparql?query={quote(PROJECTS)}")) == 60
 
 
 def test_cors_on_the_endpoint(client):
