@@ -175,6 +175,7 @@ SCHEMAS: dict[str, Json] = {
     "Versions": _rows("versions", {"record": TEXT, "graph": TEXT}),
     "Submissions": _rows("submissions", {"you": _object(["name", "role"])}),
     "Releases": _rows("releases"),
+    "Results": _rows("results", {"page": WHOLE, "pages": {"type": "integer"}, "q": TEXT}),
     "SparqlResults": _object(["head"], {"head": {"type": "object"}, "boolean": {"type": "boolean"}}),
     "Skosmos": _object(["@context"]),
 }
@@ -261,6 +262,10 @@ RESPONSES: dict[str, Json] = {
     "Versions": _listing("Versions", page=False),
     "Submissions": _listing("Submissions", page=False),
     "Releases": _listing("Releases", page=False),
+    "Results": _listing("Results", page=True),
+    "Suggestions": _json(
+        "OpenSearch suggestions: [what was typed, names, what each is, their pages]", {"type": "array"}
+    ),
     "Changed": _json("the change was made: the generation it made and what it touched"),
     "Submitted": {
         "description": "kept and validated: its id, state and report; Location is its URL",

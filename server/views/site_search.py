@@ -34,7 +34,13 @@ PAGE_SIZE = 20
 @searching.get("/search")
 @searching.get("/search.<any(json, csv):extension>")
 def search_page(extension: str | None = None) -> Response:
-    """Everything whose names or summary hold every word of ``q`` (as word starts), best first."""
+    """Everything whose names or summary hold every word of ``q`` (as word starts), best first.
+
+    ---
+    get:
+      parameters: [q, page, size, format_listing]
+      responses: {200: Results, 304: NotModified, 400: BadRequest, 406: NotAcceptable}
+    """
     checked_parameters({"q", "page", "size", "format"})
     offer = listing_offer(extension)
     words = request.args.get("q", "").strip()[:200]
@@ -77,7 +83,13 @@ def search_page(extension: str | None = None) -> Response:
 
 @searching.get("/search/suggest")
 def suggest() -> Response:
-    """Names that start like ``q``, for a search box (OpenSearch suggestions: query, names, kinds, pages)."""
+    """Names that start like ``q``, for a search box (OpenSearch suggestions: query, names, kinds, pages).
+
+    ---
+    get:
+      parameters: [q]
+      responses: {200: Suggestions, 304: NotModified, 400: BadRequest}
+    """
     checked_parameters({"q"})
     typed = request.args.get("q", "").strip()[:100]
     store = get_store()

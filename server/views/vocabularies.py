@@ -110,8 +110,7 @@ def rest_search(vocid: str | None = None) -> Response:
         schema: {type: string, minLength: 1}
       - name: vocab
         in: query
-        description: vocabulary ids
-        separated by spaces (the path's wins): null
+        description: "vocabulary ids, separated by spaces (the path's wins)"
         schema: {type: string}
       - name: maxhits
         in: query
