@@ -241,7 +241,8 @@ def _quad(
     quads: bool,
 ) -> ox.Quad:
     """A row of the page's SELECT as a quad: each variable's value, or the pattern's own term."""
-    values = [row[t[1:]] if t.startswith("?") else slot for slot, t in zip(slots, terms, strict=True)]
+    used = zip(slots[: 4 if quads else 3], terms[: 4 if quads else 3], strict=True)
+    values = [row[t[1:]] if t.startswith("?") else slot for slot, t in used]
     return ox.Quad(values[0], values[1], values[2], values[3] if quads else ox.DefaultGraph())  # type: ignore[arg-type]
 
 
