@@ -42,8 +42,12 @@ def test_every_query_runs_and_answers(store, name):
 
 
 def test_mobile_network_data_projects(store):
-    # rows 1, 2, 3, 19, 20, 28, 29, 30, 31, 32, 33, 34, 35, 41, 42, 48
+    # rows 1, 2, 3, 19, 20, 28, 29, 30, 31, 32, 33, 34, 35, 41, 42, 48; leads 7, 8, 9, 21 (issue 22)
     expected = {
+        "flowminder-individual-displacement-cdr",
+        "jrc-mobile-network-operators-covid-19",
+        "georgia-mobile-phone-human-mobility",
+        "indonesia-cross-border-tourism-mobile-positioning",
         "ghana-covid-19-mobility",
         "nepal-earthquake-displacement",
         "haiti-earthquake-cholera-mobility",
@@ -102,9 +106,9 @@ def test_collaboratives_by_type(store):
         ("Trusted intermediary", "Stated by the source"): 1,  # row 2 (GovLab case page)
         ("Public interface", "Inferred from the source"): 7,  # rows 4, 5, 6, 9, 26, 39, 43
         ("Prizes and challenges", "Inferred from the source"): 2,  # row 20; lead 3
-        ("Research and analysis partnership", "Inferred from the source"): 3,  # rows 32, 50; lead 1
+        ("Research and analysis partnership", "Inferred from the source"): 4,  # rows 32, 50; leads 1, 9
         ("Data pooling", "Inferred from the source"): 1,  # row 40
-        ("unknown", "Inferred from the source"): 1,  # row 23 (pro-bono partnership)
+        ("unknown", "Inferred from the source"): 2,  # row 23 (pro-bono partnership); lead 21
         ("unknown", "Stated by the source"): 3,  # rows 3, 41, 45 ("type ?")
     }
 
@@ -131,7 +135,8 @@ def test_data_holders_for_international_organisations(store):
 
 
 def test_collaboratives_linking_private_holders_with_statistical_offices(store):
-    # row 1 (Ghana Statistical Service, Vodafone Ghana), row 41 (Statistics Estonia, Telia, Elisa, Tele2)
+    # row 1 (Ghana Statistical Service, Vodafone Ghana), row 41 (Statistics Estonia, Telia, Elisa, Tele2),
+    # lead 21 (BPS-Statistics Indonesia, Telkomsel)
     rows = run_named_query(store, QUERIES["private-holders-and-statistical-offices"])
     found = {
         (r["collaborative"].value.removeprefix(COLLABORATIVE), r["office"].value.removeprefix(ORGANISATION))
@@ -140,6 +145,7 @@ def test_collaboratives_linking_private_holders_with_statistical_offices(store):
     assert found == {
         ("ghana-covid-19-mobility", "ghana-statistical-service"),
         ("estonia-covid-19-mobility", "statistics-estonia"),
+        ("indonesia-cross-border-tourism-mobile-positioning", "bps-statistics-indonesia"),
     }
 
 
@@ -153,9 +159,10 @@ def test_projects_with_turk_telekom_data(store):
 
 
 def test_covid_19_projects(store):
-    # rows 1, 7, 15, 41; lead 1 of leads-2026-12.md (issue 22)
+    # rows 1, 7, 15, 41; leads 1 and 9 of leads-2026-12.md (issue 22)
     assert slugs(column(store, "projects-by-policy-need", "project"), PROJECT) == {
         "covid-19-mobility-monitoring-project",
+        "jrc-mobile-network-operators-covid-19",
         "ghana-covid-19-mobility",
         "immap-facebook-venezuelan-migrants-colombia",
         "twitter-migration-sentiment-covid-19",
@@ -173,7 +180,7 @@ def test_policy_need_counts_add_up(store):
     per_need = Counter()
     for row in rows:
         per_need[row["needName"].value] += int(row["projects"].value)
-    assert per_need["Tackling COVID-19"] == 5  # rows 1, 7, 15, 41; lead 1
+    assert per_need["Tackling COVID-19"] == 6  # rows 1, 7, 15, 41; leads 1, 9
 
 
 def test_an_unknown_parameter_is_refused(store):
