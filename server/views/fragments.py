@@ -45,7 +45,49 @@ ABOUT = (
 
 @fragments.get("/fragments")
 def fragment() -> Response:
-    """One page of the fragment of the request's pattern, in the negotiated format."""
+    """One page of the fragment of the request's pattern, in the negotiated format.
+
+    ---
+    get:
+      parameters:
+      - name: subject
+        in: query
+        description: an IRI, or a variable (empty or ?name); TPF syntax
+        schema: {type: string}
+      - name: predicate
+        in: query
+        description: an IRI, or a variable (empty or ?name); TPF syntax
+        schema: {type: string}
+      - name: object
+        in: query
+        description: an IRI, a literal ("text"@en, "7"^^<datatype>), or a variable (empty or ?name)
+        schema: {type: string}
+      - name: graph
+        in: query
+        description: present, the pattern is a quad pattern over the named graphs (an IRI or a variable)
+        schema: {type: string}
+      - name: page
+        in: query
+        description: the page, 100 matches each, from 1
+        schema: {type: integer, minimum: 1}
+      - name: format
+        in: query
+        description: the RDF format of the page, or html; wins over Accept
+        schema: {type: string, enum: [trig, ttl, jsonld, nq, nt, html]}
+      responses:
+        200:
+          description: the page's matches, counts (void:triples, hydra:totalItems) and Hydra controls
+          content:
+            application/trig: {schema: {type: string}}
+            text/turtle: {schema: {type: string}}
+            application/ld+json: {schema: {}}
+            application/n-quads: {schema: {type: string}}
+            application/n-triples: {schema: {type: string}}
+            text/html: {schema: {type: string}}
+        304: NotModified
+        400: BadRequest
+        406: NotAcceptable
+    """
     unknown = sorted(set(request.args) - PARAMETERS)
     if unknown:
         raise ApiError(
