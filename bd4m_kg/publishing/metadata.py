@@ -207,6 +207,7 @@ def void_description(manifest: Manifest, base: str, server: str) -> list[ox.Trip
     triples += class_partitions(dataset, manifest.classes, manifest.links)
     triples += prefix_declarations(dataset)
     triples += _partitions(dataset, "propertyPartition", "property", "triples", manifest.properties)
+    triples += interfaces(dataset, server)
     for graph, count in sorted(manifest.graphs.items()):
         subset = _iri(graph)
         triples += [
@@ -214,6 +215,47 @@ def void_description(manifest: Manifest, base: str, server: str) -> list[ox.Trip
             ox.Triple(subset, RDF_TYPE, void("Dataset")),
             ox.Triple(subset, void("triples"), _number(count)),
             ox.Triple(subset, _iri(SD + "name"), subset),
+        ]
+    return triples
+
+
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+LDES = "https://w3id.org/ldes#"
+RDFS_SEE_ALSO = "http://www.w3.org/2000/01/rdf-schema#seeAlso"
+
+
+def interfaces(dataset: ox.NamedNode, server: str) -> list[ox.Triple]:
+    """Where clients find the interfaces beyond SPARQL and the dumps.
+
+    A URI lookup and the Hydra search form of the Triple Pattern Fragments, and the change feed
+    (a Linked Data Event Stream).
+
+    >>> triples = interfaces(ox.NamedNode("https://w3id.org/bd4m/dataset"), "http://127.0.0.1:8080/")
+    >>> [t.object.value for t in triples if t.predicate.value.endswith("uriLookupEndpoint")]
+    ['http://127.0.0.1:8080/fragments?subject=']
+    """
+    form, feed = ox.BlankNode(), _iri(f"{server}changes")
+
+    def hydra(term: str) -> ox.NamedNode:
+        return _iri(HYDRA + term)
+
+    triples = [
+        ox.Triple(dataset, _iri(VOID + "uriLookupEndpoint"), _iri(f"{server}fragments?subject=")),
+        ox.Triple(dataset, hydra("search"), form),
+        ox.Triple(form, RDF_TYPE, hydra("IriTemplate")),
+        ox.Triple(form, hydra("template"), ox.Literal(f"{server}fragments{{?subject,predicate,object}}")),
+        ox.Triple(form, hydra("variableRepresentation"), hydra("ExplicitRepresentation")),
+        ox.Triple(dataset, _iri(RDFS_SEE_ALSO), feed),
+        ox.Triple(feed, RDF_TYPE, _iri(LDES + "EventStream")),
+    ]
+    for variable in ("subject", "predicate", "object"):
+        mapping = ox.BlankNode()
+        triples += [
+            ox.Triple(form, hydra("mapping"), mapping),
+            ox.Triple(mapping, hydra("variable"), ox.Literal(variable)),
+            ox.Triple(
+                mapping, hydra("property"), _iri(f"http://www.w3.org/1999/02/22-rdf-syntax-ns#{variable}")
+            ),
         ]
     return triples
 

@@ -30,6 +30,18 @@ def _how_to_cite(store: Store) -> tuple[Release | None, str]:
     return cache[key]
 
 
+SERVICES = (  # what the home page's Link header leads clients to
+    ("/.well-known/void", 'rel="describedby"; type="text/turtle"'),
+    ("/catalog", 'rel="describedby"; type="text/turtle"'),
+    ("/sparql", 'rel="service"; title="SPARQL 1.1 endpoint"'),
+    ("/fragments", 'rel="service"; title="Triple Pattern Fragments"'),
+    ("/changes", 'rel="alternate"; type="application/trig"; title="change feed (Linked Data Event Stream)"'),
+    ("/reconcile", 'rel="service"; title="reconciliation service (W3C Entity Reconciliation API 0.2)"'),
+    ("/rest/v1/vocabularies", 'rel="service"; title="vocabularies (Skosmos REST API)"'),
+    ("/openapi.json", 'rel="service-desc"; type="application/json"'),
+)
+
+
 @pages.get("/")
 def home() -> Response:
     """What the directory is, what it holds now, and how to use it; Link headers lead to VoID and DCAT.
@@ -45,10 +57,7 @@ def home() -> Response:
         "home.html", stats=stats, queries=load_named_queries().values(), cite=cite, latest=latest
     )
     response = Response(page)
-    response.headers["Link"] = (
-        '</.well-known/void>; rel="describedby"; type="text/turtle", '
-        '</catalog>; rel="describedby"; type="text/turtle", </sparql>; rel="service"'
-    )
+    response.headers["Link"] = ", ".join(f"<{href}>; {relation}" for href, relation in SERVICES)
     return response
 
 
