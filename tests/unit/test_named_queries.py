@@ -71,7 +71,7 @@ def test_mobile_network_data_projects(store):
 
 
 def test_satellite_imagery_projects_by_parameter(store):
-    # rows 44, 45, 46, 47, 48; lead 2 of leads-2026-12.md (issue 22)
+    # rows 44, 45, 46, 47, 48; lead 2 of leads-2026-12.md (issue 22); lead 12: syria-night-time-light-crisis
     values = {"type": "https://w3id.org/bd4m/vocab/data-source-type/satellite-imagery"}
     assert slugs(column(store, "projects-using-data-source-type", "project", values), PROJECT) == {
         "idmc-satellite-imagery-displacement",
@@ -80,11 +80,13 @@ def test_satellite_imagery_projects_by_parameter(store):
         "msf-camp-shelter-counting",
         "lebanon-refugee-tent-detection",
         "hummingbird-h2020",
+        "syria-night-time-light-crisis",
     }
 
 
 def test_confirmed_directory_entries(store):
-    # rows 1, 5, 23, 24, 26, 28, 29 (DID = yes); DID pages read for issue 22 (leads 1, 2, 3, 6)
+    # rows 1, 5, 23, 24, 26, 28, 29 (DID = yes); DID pages read for issue 22 (leads 1, 2, 3, 6;
+    # the Global Mobilities Database page: global-mobilities-database)
     assert slugs(column(store, "directory-entries", "project"), PROJECT) == {
         "covid-19-mobility-monitoring-project",
         "idmc-satellite-imagery-displacement",
@@ -97,6 +99,7 @@ def test_confirmed_directory_entries(store):
         "google-searches-bilateral-migration",
         "namibia-mobile-phone-migration-statistics",
         "namibia-senegal-short-long-term-mobility",
+        "global-mobilities-database",
     }
 
 
@@ -108,7 +111,8 @@ def test_collaboratives_by_type(store):
         ("Trusted intermediary", "Stated by the source"): 1,  # row 2 (GovLab case page)
         ("Public interface", "Inferred from the source"): 7,  # rows 4, 5, 6, 9, 26, 39, 43
         ("Prizes and challenges", "Inferred from the source"): 4,  # row 20; leads 3, 22, 23
-        ("Research and analysis partnership", "Inferred from the source"): 4,  # rows 32, 50; leads 1, 9
+        ("Research and analysis partnership", "Inferred from the source"): 5,  # rows 32, 50; leads 1, 9;
+        # issue 22: global-mobilities-database (Sabre's data for the Migration Policy Centre)
         ("Data pooling", "Inferred from the source"): 1,  # row 40
         ("unknown", "Inferred from the source"): 2,  # row 23 (pro-bono partnership); lead 21
         ("unknown", "Stated by the source"): 3,  # rows 3, 41, 45 ("type ?")
@@ -117,7 +121,8 @@ def test_collaboratives_by_type(store):
 
 def test_data_holders_for_international_organisations(store):
     # data users that are UN, EU or IOM bodies: rows 5, 6, 13 (Meta), 15, 16, 51, 54 (Twitter),
-    # 19 (Türk Telekom), 25 (Google, Frontex, Eurostat), 44 (UNHCR proGres, Ecopia AI), 45 (DigitalGlobe)
+    # 19 (Türk Telekom), 25 (Google, Frontex, Eurostat), 44 (UNHCR proGres, Ecopia AI), 45 (DigitalGlobe);
+    # GDELT for the EUAA in rows 24 and 25 (issue 22: easo-early-warning-forecasting, euaa-dynenet-asylum-forecasting)
     holders = column(store, "data-holders-for-international-organisations", "holder")
     assert slugs(holders, ORGANISATION) == {
         "meta",
@@ -129,11 +134,14 @@ def test_data_holders_for_international_organisations(store):
         "unhcr",
         "ecopia-ai",
         "digitalglobe",
+        "gdelt",
     }
     rows = run_named_query(store, QUERIES["data-holders-for-international-organisations"])
     projects = {r["holder"].value.removeprefix(ORGANISATION): int(r["projects"].value) for r in rows}
     assert projects["twitter"] == 4
-    assert projects["meta"] == 3
+    assert projects["gdelt"] == 2  # rows 24 and 25, read from their records
+    # issue 22, lead 11: crisisready-ukraine-refugee-flow-maps (Meta's data, used by UNICEF and the World Bank)
+    assert projects["meta"] == 4
 
 
 def test_collaboratives_linking_private_holders_with_statistical_offices(store):
