@@ -71,7 +71,8 @@ def test_mobile_network_data_projects(store):
 
 
 def test_satellite_imagery_projects_by_parameter(store):
-    # rows 44, 45, 46, 47, 48; lead 2 of leads-2026-12.md (issue 22); lead 12: syria-night-time-light-crisis
+    # rows 44, 45, 46, 47, 48; lead 2 of leads-2026-12.md (issue 22); leads 12, 13, 18, 19: syria-night-time-light-crisis,
+    # immap-urban-s-night-time-light, mapping-vulnerable-populations-ai, unosat-mogadishu-idp-shelters
     values = {"type": "https://w3id.org/bd4m/vocab/data-source-type/satellite-imagery"}
     assert slugs(column(store, "projects-using-data-source-type", "project", values), PROJECT) == {
         "idmc-satellite-imagery-displacement",
@@ -81,6 +82,9 @@ def test_satellite_imagery_projects_by_parameter(store):
         "lebanon-refugee-tent-detection",
         "hummingbird-h2020",
         "syria-night-time-light-crisis",
+        "immap-urban-s-night-time-light",
+        "mapping-vulnerable-populations-ai",
+        "unosat-mogadishu-idp-shelters",
     }
 
 
@@ -122,7 +126,8 @@ def test_collaboratives_by_type(store):
 def test_data_holders_for_international_organisations(store):
     # data users that are UN, EU or IOM bodies: rows 5, 6, 13 (Meta), 15, 16, 51, 54 (Twitter),
     # 19 (Türk Telekom), 25 (Google, Frontex, Eurostat), 44 (UNHCR proGres, Ecopia AI), 45 (DigitalGlobe);
-    # GDELT for the EUAA in rows 24 and 25 (issue 22: easo-early-warning-forecasting, euaa-dynenet-asylum-forecasting)
+    # GDELT for the EUAA in rows 24 and 25 (issue 22: easo-early-warning-forecasting,
+    # euaa-dynenet-asylum-forecasting)
     holders = column(store, "data-holders-for-international-organisations", "holder")
     assert slugs(holders, ORGANISATION) == {
         "meta",
@@ -181,8 +186,9 @@ def test_covid_19_projects(store):
 
 
 def test_projects_covering_africa(store):
-    # rows 1, 17, 21, 23, 28, 29, 30, 32, 33, 44, 45, 46, 48; leads 22, 23, 24 (issue 22)
-    assert len(set(column(store, "projects-covering-region", "project"))) == 16
+    # rows 1, 17, 21, 23, 28, 29, 30, 32, 33, 44, 45, 46, 48; leads 22, 23, 24 (issue 22);
+    # lead 19: unosat-mogadishu-idp-shelters (Somalia)
+    assert len(set(column(store, "projects-covering-region", "project"))) == 17
 
 
 def test_policy_need_counts_add_up(store):
