@@ -73,6 +73,11 @@ PARAMETERS: dict[str, Json] = {
         "format", "html (the page), json or csv; an extension in the path wins", FORMAT_LISTING
     ),
     "format_data": _query("format", "json (the default) or csv", {"type": "string", "enum": ["json", "csv"]}),
+    "format_feed": _query(
+        "format",
+        "the RDF format of the page, or html; wins over Accept",
+        {"type": "string", "enum": ["trig", "nq", "jsonld", "ttl", "html"]},
+    ),
     "format_page_or_json": _query(
         "format", "html for the page, else JSON", {"type": "string", "enum": ["html", "json"]}
     ),
@@ -242,6 +247,16 @@ RESPONSES: dict[str, Json] = {
             "application/json": {"schema": _ref("schemas", "Versions")},
             CSV_OFFER.media_type: {"schema": TEXT},
             **media_types(DOCUMENT_OFFERS),
+        },
+    },
+    "FeedPage": {
+        "description": "a page of the change feed, with the stream's description, in the negotiated format",
+        "content": {
+            "application/trig": {"schema": TEXT},
+            "application/n-quads": {"schema": TEXT},
+            "application/ld+json": {"schema": {}},
+            "text/turtle": {"schema": TEXT},
+            HTML_OFFER.media_type: {"schema": TEXT},
         },
     },
     "Page": {"description": "a page", "content": {HTML_OFFER.media_type: {"schema": TEXT}}},

@@ -27,22 +27,8 @@ def stream() -> Response:
 
     ---
     get:
-      parameters:
-      - name: format
-        in: query
-        description: the RDF format of the page, or html; wins over Accept
-        schema: {type: string, enum: [trig, nq, jsonld, ttl, html]}
-      responses:
-        200:
-          description: the stream and its first page, in the negotiated format
-          content:
-            application/trig: {schema: {type: string}}
-            application/n-quads: {schema: {type: string}}
-            application/ld+json: {schema: {}}
-            text/turtle: {schema: {type: string}}
-            text/html: {schema: {type: string}}
-        304: NotModified
-        406: NotAcceptable
+      parameters: [format_feed]
+      responses: {200: FeedPage, 304: NotModified, 406: NotAcceptable}
     """
     response = page(0)
     response.headers["Cache-Control"] = NEWEST
@@ -55,23 +41,8 @@ def page(number: int) -> Response:
 
     ---
     get:
-      parameters:
-      - name: format
-        in: query
-        description: the RDF format of the page, or html; wins over Accept
-        schema: {type: string, enum: [trig, nq, jsonld, ttl, html]}
-      responses:
-        200:
-          description: the page's members, in the negotiated format
-          content:
-            application/trig: {schema: {type: string}}
-            application/n-quads: {schema: {type: string}}
-            application/ld+json: {schema: {}}
-            text/turtle: {schema: {type: string}}
-            text/html: {schema: {type: string}}
-        304: NotModified
-        404: NotFound
-        406: NotAcceptable
+      parameters: [format_feed]
+      responses: {200: FeedPage, 304: NotModified, 404: NotFound, 406: NotAcceptable}
     """
     stream_url = f"{request.host_url}changes"
     found = feed_page(get_store(), number, stream_url, stream_url + "/page/{}", f"{request.host_url}shapes")
