@@ -71,8 +71,9 @@ def test_mobile_network_data_projects(store):
 
 
 def test_satellite_imagery_projects_by_parameter(store):
-    # rows 44, 45, 46, 47, 48; lead 2 of leads-2026-12.md (issue 22); leads 12, 13, 18, 19: syria-night-time-light-crisis,
-    # immap-urban-s-night-time-light, mapping-vulnerable-populations-ai, unosat-mogadishu-idp-shelters
+    # rows 44, 45, 46, 47, 48; lead 2 of leads-2026-12.md (issue 22); leads 12, 13, 18, 19:
+    # syria-night-time-light-crisis, immap-urban-s-night-time-light, mapping-vulnerable-populations-ai,
+    # unosat-mogadishu-idp-shelters
     values = {"type": "https://w3id.org/bd4m/vocab/data-source-type/satellite-imagery"}
     assert slugs(column(store, "projects-using-data-source-type", "project", values), PROJECT) == {
         "idmc-satellite-imagery-displacement",
@@ -145,7 +146,7 @@ def test_data_holders_for_international_organisations(store):
     projects = {r["holder"].value.removeprefix(ORGANISATION): int(r["projects"].value) for r in rows}
     assert projects["twitter"] == 4
     assert projects["gdelt"] == 2  # rows 24 and 25, read from their records
-    # issue 22, lead 11: crisisready-ukraine-refugee-flow-maps (Meta's data, used by UNICEF and the World Bank)
+    # issue 22, lead 11: crisisready-ukraine-refugee-flow-maps (Meta's data, used by UNICEF, World Bank)
     assert projects["meta"] == 4
 
 
