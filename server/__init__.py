@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from flask import Flask
 
 from bd4m_kg.config import DEFAULTS, check_settings
+from bd4m_kg.server.http.converters import StoredInteger
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the app: defaults, then ``instance/bd4m.cfg``, then ``BD4M_*`` variables, then ``config``."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = StoredInteger  # before any route: ids past SQLite's integers are 404s
     flask_keys = frozenset(app.config)
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("bd4m.cfg", silent=True)

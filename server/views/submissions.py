@@ -25,6 +25,7 @@ from bd4m_kg.rdf.iris import (
     publication_iri,
 )
 from bd4m_kg.server.http.auth import needs
+from bd4m_kg.server.http.converters import LARGEST
 from bd4m_kg.server.http.errors import ApiError, http_error, payload
 from bd4m_kg.server.http.listings import (
     Listing,
@@ -38,8 +39,6 @@ from bd4m_kg.server.middleware.metrics import PUBLICATIONS, VALIDATIONS
 from bd4m_kg.server.middleware.store import get_inbox, get_store
 
 submissions = Blueprint("submissions", __name__, url_prefix="/curate/submissions")
-LARGEST = 2**63 - 1  # the largest id the inbox (SQLite) can hold
-NUMBER = f"int(max={LARGEST})"  # a larger one names no submission: 404, not an overflow
 PAGE = 100  # submissions per listing; "next_url" links to the older ones
 LISTED = (
     "id", "received", "submitter", "filename", "media_type", "checksum", "state", "decided_by", "decided_at",
@@ -154,7 +153,7 @@ def _with_links(submission: Submission, token: Token) -> dict[str, object]:
     return {**_summary(submission, token), "href": url_for("submissions.show", number=submission.id)}
 
 
-@submissions.get(f"/<{NUMBER}:number>")
+@submissions.get("/<int:number>")
 @needs("submitter")
 def show(number: int, token: Token) -> Response:
     """One submission: its report, and for open ones the diff against the live records and previews.
@@ -191,7 +190,7 @@ def show(number: int, token: Token) -> Response:
     return jsonify(ok=True, **details)
 
 
-@submissions.get(f"/<{NUMBER}:number>/body")
+@submissions.get("/<int:number>/body")
 @needs("submitter")
 def body(number: int, token: Token) -> Response:
     """The submission's bytes exactly as received, with the media type it was sent with.
@@ -212,7 +211,7 @@ def body(number: int, token: Token) -> Response:
     return answer
 
 
-@submissions.get(f"/<{NUMBER}:number>/preview/<path:record>")
+@submissions.get("/<int:number>/preview/<path:record>")
 @needs("submitter")
 def preview(number: int, record: str, token: Token) -> str:
     """The page a record of the submission would have once published.
@@ -231,7 +230,7 @@ def preview(number: int, record: str, token: Token) -> str:
     return render_template("record.html", page=page, alternates=[], preview=number)
 
 
-@submissions.post(f"/<{NUMBER}:number>/publish")
+@submissions.post("/<int:number>/publish")
 @needs("curator")
 def publish(number: int, token: Token) -> Response:
     """Publish a submission (curator): 200, or 422 with the report, or 409 with what changed.
@@ -262,7 +261,7 @@ def publish(number: int, token: Token) -> Response:
     )
 
 
-@submissions.post(f"/<{NUMBER}:number>/reject")
+@submissions.post("/<int:number>/reject")
 @needs("curator")
 def reject(number: int, token: Token) -> Response:
     """Reject a submission (curator) with a reason the submitter reads.

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+import requests
 
 from bd4m_kg.rdf.formats import RDF_FORMATS
 from bd4m_kg.sparql.named_queries import load_named_queries
@@ -101,7 +102,8 @@ def test_in_chromium_load_an_example_run_it_and_see_rows(served):
         if page.locator("[role=tab]:has-text('Table')").count():
             page.click("[role=tab]:has-text('Table')")  # the workbench opens a chart of these counts
         rows = page.locator("table.results tbody tr")
-        assert rows.count() == 17
+        named = requests.get(f"{served[0]}/queries/projects-by-data-source-type?format=csv", timeout=60)
+        assert rows.count() == len(named.text.strip().splitlines()) - 1 > 15  # a row for each kind of data
         assert rows.first.locator("td").nth(1).inner_text() == "Mobile network data"
         write_query(page, "ASK { ?s a <https://w3id.org/bd4m/ontology#DataCollaborative> }")
         page.click("text=Run query")

@@ -164,6 +164,7 @@ def test_extension_gives_the_facts_of_the_records(served, check):
             f"{project}{p}"
             for p in (
                 "bangladesh-cyclone-mahasen-mobility",
+                "flowminder-individual-displacement-cdr",  # lead 8 of leads-2026-12.md (issue 22)
                 "ghana-covid-19-mobility",
                 "haiti-earthquake-cholera-mobility",
                 "mozambique-cyclone-displacement",
