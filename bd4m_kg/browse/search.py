@@ -23,7 +23,7 @@ from bd4m_kg.store import Store
 
 PAGE_SIZE = 20
 CONCEPTS = "concepts"  # vocabulary concepts are indexed for the site-wide search too
-INDEX_VERSION = 5  # a new version builds the index again: an older file lacks the newer tables
+INDEX_VERSION = 6  # a new version builds the index again: an older file lacks the newer tables
 _BUILDING = threading.Lock()
 PREFIXES = """
 PREFIX bd4m: <https://w3id.org/bd4m/ontology#>
@@ -45,6 +45,12 @@ class Kind:
     rdf_class: str
     facets: dict[str, str]
     facet_patterns: str  # SPARQL binding ?facet and ?value for a record ?r
+
+    def counted(self, total: int) -> str:
+        """The number of records in words: "1 project", "5 data collaboratives", "2 BD4M Studios"."""
+        words = [w if sum(c.isupper() for c in w) > 1 else w.lower() for w in self.title.split()]
+        noun = " ".join(words)
+        return f"{total} {noun if total != 1 else noun[:-1]}"
 
 
 REGIONS, COUNTRIES = str(REGION).rstrip("/"), str(COUNTRY).rstrip("/")
@@ -74,6 +80,16 @@ def _organisations() -> str:
     )
 
 
+def _challenges(subject: str) -> str:
+    """Facet patterns for the challenges a record's sources state, with their broader categories.
+
+    ``challenge=quality`` finds a record whose sources state selection bias.
+    """
+    return f" UNION {{ {subject} bd4m:challenge/skos:broader* ?value BIND('challenge' AS ?facet) }}"
+
+
+STUDIO_ORGANISATIONS = "bd4m:organiser|bd4m:funder|bd4m:participant/<http://www.w3.org/ns/prov#agent>"
+
 KINDS = {
     "projects": Kind(
         "projects",
@@ -89,31 +105,58 @@ KINDS = {
             "organisation": "Organisation (any role)",
             "holder": "Data holder",
             "user": "Data user",
+            "challenge": "Challenge",
         },
         "{ ?r bd4m:usesDataSource/bd4m:sourceType ?value BIND('source' AS ?facet) }"
         " UNION { ?r dcterms:subject ?value BIND('theme' AS ?facet) }"
         " UNION { ?r bd4m:policyNeed ?value BIND('need' AS ?facet) }"
         + _places("dcterms:spatial")
         + " UNION { ?r dcterms:temporal/dcat:startDate ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?value)"
-        " BIND('year' AS ?facet) }" + _organisations(),
+        " BIND('year' AS ?facet) }" + _organisations() + _challenges("?r"),
     ),
     "organisations": Kind(
         "organisations",
         "Organisations",
         "org:Organization",
-        {"type": "Organisation type", "region": "Region", "country": "Country", "role": "Role in projects"},
+        {
+            "type": "Organisation type",
+            "region": "Region",
+            "country": "Country",
+            "role": "Role in projects",
+            "studio": "BD4M Studio",
+        },
         "{ ?r org:classification ?value BIND('type' AS ?facet) }"
         + _places("bd4m:basedIn")
         + " UNION { ?i <http://www.w3.org/ns/prov#agent> ?r ; <http://www.w3.org/ns/prov#hadRole> ?value"
-        " BIND('role' AS ?facet) }",
+        " BIND('role' AS ?facet) }"
+        f" UNION {{ ?value a bd4m:Studio ; {STUDIO_ORGANISATIONS} ?r BIND('studio' AS ?facet) }}",
     ),
     "collaboratives": Kind(
         "collaboratives",
         "Data collaboratives",
         "bd4m:DataCollaborative",
-        {"type": "Collaborative type", "source": "Data-source type"},
+        {"type": "Collaborative type", "source": "Data-source type", "challenge": "Challenge"},
         "{ ?r bd4m:collaborativeType ?value BIND('type' AS ?facet) }"
-        " UNION { ?r bd4m:forProject/bd4m:usesDataSource/bd4m:sourceType ?value BIND('source' AS ?facet) }",
+        " UNION { ?r bd4m:forProject/bd4m:usesDataSource/bd4m:sourceType ?value BIND('source' AS ?facet) }"
+        + _challenges("?r")
+        + _challenges("?r bd4m:forProject ?p . ?p"),
+    ),
+    "studios": Kind(
+        "studios",
+        "BD4M Studios",
+        "bd4m:Studio",
+        {
+            "region": "Region",
+            "country": "Country",
+            "year": "Year",
+            "source": "Data asked for",
+            "organisation": "Organisation",
+        },
+        "{ ?r dcterms:temporal/dcat:startDate ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?value)"
+        " BIND('year' AS ?facet) }"
+        + _places("dcterms:spatial")
+        + " UNION { ?r bd4m:neededDataset/bd4m:neededSourceType ?value BIND('source' AS ?facet) }"
+        f" UNION {{ ?r {STUDIO_ORGANISATIONS} ?value BIND('organisation' AS ?facet) }}",
     ),
 }
 

@@ -17,7 +17,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?kind (COUNT(DISTINCT ?thing) AS ?count) WHERE {
   VALUES (?class ?kind) {
     (bd4m:Project "projects") (org:Organization "organisations")
-    (bd4m:DataCollaborative "collaboratives") (skos:Concept "concepts")
+    (bd4m:DataCollaborative "collaboratives") (bd4m:Studio "studios") (skos:Concept "concepts")
   }
   ?thing a ?class .
 } GROUP BY ?kind
@@ -50,14 +50,14 @@ class StoreStats:
     generation: int
     triples: int
     graphs: int
-    kinds: dict[str, int]  # projects, organisations, collaboratives, concepts
+    kinds: dict[str, int]  # projects, organisations, collaboratives, studios, concepts
 
 
 def store_stats(store: Store, deadline: float | None = None) -> StoreStats:
     """Count triples, graphs and records by kind (the home page and ``bd4m-kg stats``)."""
     generation = store.generation
     size = store.select(SIZE_QUERY, deadline)[0]
-    kinds = dict.fromkeys(("projects", "organisations", "collaboratives", "concepts"), 0)
+    kinds = dict.fromkeys(("projects", "organisations", "collaboratives", "studios", "concepts"), 0)
     for row in store.select(KINDS_QUERY.replace("{base}", store.base), deadline):
         kinds[row["kind"].value] = int(row["count"].value)
     return StoreStats(generation, int(size["triples"].value), int(size["graphs"].value), kinds)

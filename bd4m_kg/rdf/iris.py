@@ -16,8 +16,8 @@ from bd4m_kg.rdf.namespaces import BASE
 
 EXTENSIONS = ("ttl", "nt", "rdf", "jsonld", "nq", "trig", "html")
 SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")  # slugs, kinds and scheme names: nothing else
-RECORD_KINDS = ("project", "organisation", "collaborative", "catalogue")  # {base}id/{kind}/{slug}
-LISTED_KINDS = RECORD_KINDS[:3]  # browsed and in the sitemap; the catalogue record describes the dataset
+RECORD_KINDS = ("project", "organisation", "collaborative", "studio", "catalogue")  # {base}id/{kind}/{slug}
+LISTED_KINDS = RECORD_KINDS[:4]  # browsed and in the sitemap; the catalogue record describes the dataset
 
 
 @dataclass(frozen=True)

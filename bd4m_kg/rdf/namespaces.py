@@ -38,6 +38,11 @@ class BD4M(DefinedNamespace):
     Dashboard: URIRef
     Tool: URIRef
     PublishedDataset: URIRef
+    Studio: URIRef
+    StudioParticipation: URIRef
+    DatasetNeed: URIRef
+    QuestionsInitiative: URIRef
+    HoldingsReport: URIRef
     # object properties
     involvement: URIRef
     dataSource: URIRef
@@ -51,11 +56,41 @@ class BD4M(DefinedNamespace):
     evidence: URIRef
     listedIn: URIRef
     basedIn: URIRef
+    challenge: URIRef
+    participant: URIRef
+    neededDataset: URIRef
+    neededSourceType: URIRef
+    fittingCollaborativeType: URIRef
+    questionsFrom: URIRef
+    organiser: URIRef
+    funder: URIRef
+    areaOfWork: URIRef
+    pillar: URIRef
+    principle: URIRef
+    holdingsReport: URIRef
+    # datatype properties
+    locationBased: URIRef
+    timeBased: URIRef
+    structured: URIRef
+    personalData: URIRef
+    contributorCount: URIRef
+    questionCount: URIRef
+    projectCount: URIRef
+    organisationsMoreThan: URIRef
+    covidProjectCount: URIRef
     # annotation properties
     directoryPage: URIRef
     result: URIRef
     userGroup: URIRef
     coverageNote: URIRef
+    keyQuestion: URIRef
+    context: URIRef
+    incentive: URIRef
+    enablingCondition: URIRef
+    capacityNeed: URIRef
+    allianceSupport: URIRef
+    sourcingMethod: URIRef
+    validationMethod: URIRef
 
 
 PREFIXES: dict[str, str] = {
@@ -63,6 +98,7 @@ PREFIXES: dict[str, str] = {
     "project": f"{ID}project/",
     "orgs": f"{ID}organisation/",
     "collaborative": f"{ID}collaborative/",
+    "studio": f"{ID}studio/",
     "role": str(ROLE),
     "dst": str(DATA_SOURCE_TYPE),
     "need": str(POLICY_NEED),

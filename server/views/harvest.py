@@ -151,7 +151,7 @@ def sitemap() -> Response:
     store = get_store()
     graphs = [g for g in store.graph_names() if record_path(g, store.base, LISTED_KINDS)]
     versions = store.state.graph_versions(set(graphs))
-    pages = ["", "projects", "organisations", "collaboratives", "stats"]
+    pages = ["", "projects", "organisations", "collaboratives", "studios", "stats"]
     entries = [(f"{request.host_url}{path}", None) for path in pages]
     for graph in graphs:
         path = page_path(version_of(store.base, graph), store.base)

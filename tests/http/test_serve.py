@@ -32,7 +32,13 @@ def test_first_start_builds_the_store_and_health_says_so(served_url):
         health["generation"] == 1 and health["triples"] == BUILT_TRIPLES and health["graphs"] == BUILT_GRAPHS
     )
     # the count grows with the records read from the leads (issue 22)
-    assert health["records"] == {"projects": 83, "organisations": 179, "collaboratives": 25, "concepts": 185}
+    assert health["records"] == {
+        "projects": 84,
+        "organisations": 181,
+        "collaboratives": 25,
+        "studios": 5,
+        "concepts": 216,
+    }
     assert "actor" not in health["last_change"]  # token names stay in the audit log
     assert health["store"]["kind"] in {"embedded", "remote", "virtuoso"}
 
@@ -44,7 +50,12 @@ def test_home_page_says_what_the_directory_is_with_live_counts(served_url):
     page = response.text
     assert "Data Innovation Directory" in page and "Big Data for Migration Alliance" in page
     # the count grows with the records read from the leads (issue 22)
-    for number, kind in [("83", "projects"), ("179", "organisations"), ("25", "data collaboratives")]:
+    for number, kind in [
+        ("84", "projects"),
+        ("181", "organisations"),
+        ("25", "data collaboratives"),
+        ("5", "BD4M Studios"),
+    ]:
         assert f'<span class="number">{number}</span> {kind}' in page
     assert "projects-with-data-holder" in page  # the named queries are listed
     css = requests.get(f"{served_url}/static/style.css", timeout=10)

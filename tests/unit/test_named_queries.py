@@ -91,7 +91,7 @@ def test_satellite_imagery_projects_by_parameter(store):
 
 def test_confirmed_directory_entries(store):
     # rows 1, 5, 23, 24, 26, 28, 29 (DID = yes); DID pages read for issue 22 (leads 1, 2, 3, 6;
-    # the Global Mobilities Database page: global-mobilities-database)
+    # the Global Mobilities Database page: global-mobilities-database; the DID's two Yahoo! pages)
     assert slugs(column(store, "directory-entries", "project"), PROJECT) == {
         "covid-19-mobility-monitoring-project",
         "idmc-satellite-imagery-displacement",
@@ -105,6 +105,8 @@ def test_confirmed_directory_entries(store):
         "namibia-mobile-phone-migration-statistics",
         "namibia-senegal-short-long-term-mobility",
         "global-mobilities-database",
+        "you-are-where-you-email",
+        "yahoo-log-ins-global-migration",
     }
 
 

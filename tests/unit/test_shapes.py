@@ -60,7 +60,9 @@ def test_there_is_a_failing_fixture_per_shape(shapes_graph):
     shape_names = {
         str(s).rsplit("#", 1)[1]
         for s in shapes_graph.subjects(RDF.type, SH.NodeShape)
-        if shapes_graph.value(s, SH.targetClass) or shapes_graph.value(s, SH.targetObjectsOf)
+        if shapes_graph.value(s, SH.targetClass)
+        or shapes_graph.value(s, SH.targetObjectsOf)
+        or shapes_graph.value(s, SH.targetSubjectsOf)
     }
     fixture_shapes = {
         line.split("must violate ", 1)[1].rstrip(".")

@@ -44,11 +44,17 @@ def test_build_fills_one_graph_per_file_and_logs_the_change(built_store):
     stats = store_stats(built_store)
     assert stats.generation == 1
     # the count grows with the records read from the leads (issue 22)
-    assert stats.kinds == {"projects": 83, "organisations": 179, "collaboratives": 25, "concepts": 185}
-    assert stats.graphs == 308  # 1 ontology + 10 vocabularies + 9 shape files + 288 records
+    assert stats.kinds == {
+        "projects": 84,
+        "organisations": 181,
+        "collaboratives": 25,
+        "studios": 5,
+        "concepts": 216,
+    }
+    assert stats.graphs == 322  # 1 ontology + 14 vocabularies + 11 shape files + 296 records
     [change] = built_store.state.changes()
     assert change.generation == 1 and change.actor == "init"
-    assert len(change.graphs) == 308 and set(change.graphs.values()) == {"replaced"}
+    assert len(change.graphs) == 322 and set(change.graphs.values()) == {"replaced"}
     assert f"{BASE}graph/ontology" in change.graphs and JETSON in change.graphs
 
 
@@ -63,7 +69,7 @@ def test_rebuilding_replaces_and_drops_what_the_checkout_no_longer_has(built_sto
     result = build_store(built_store)
     assert result.generation == 3
     assert result.dropped == ("https://example.org/graph/one", "https://example.org/graph/two")
-    assert store_stats(built_store).graphs == 308
+    assert store_stats(built_store).graphs == 322
 
 
 def test_loading_a_record_replaces_its_whole_graph(built_store):

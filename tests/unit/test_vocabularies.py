@@ -19,6 +19,10 @@ SCHEMES = [
     "collaborative-type",
     "organisation-type",
     "challenge",
+    "rationale-challenge",
+    "area-of-work",
+    "pillar",
+    "principle",
     "region",
     "country",
 ]
