@@ -46,10 +46,15 @@ class Kind:
     facets: dict[str, str]
     facet_patterns: str  # SPARQL binding ?facet and ?value for a record ?r
 
+    @property
+    def noun(self) -> str:
+        """The title as a common noun ("projects", "data collaboratives"), or as a name ("BD4M Studios")."""
+        named = any(sum(c.isupper() for c in word) > 1 for word in self.title.split())
+        return self.title if named else self.title.lower()
+
     def counted(self, total: int) -> str:
         """The number of records in words: "1 project", "5 data collaboratives", "2 BD4M Studios"."""
-        words = [w if sum(c.isupper() for c in w) > 1 else w.lower() for w in self.title.split()]
-        noun = " ".join(words)
+        noun = self.noun
         return f"{total} {noun if total != 1 else noun[:-1]}"
 
 

@@ -37,6 +37,10 @@ SECTION_TITLES = {
     f"{BD4M}involvement": "Who is involved",
     f"{BD4M}usesDataSource": "Data sources",
     f"{BD4M}output": "Outputs",
+    f"{BD4M}participant": "Data holders and users considered",
+    f"{BD4M}neededDataset": "Datasets needed",
+    "http://www.w3.org/ns/org#hasMembership": "Memberships",
+    f"{BD4M}holdingsReport": "Holdings reported",
 }
 INCOMING_TITLES = {
     f"{PROV}agent": "Takes part in",
@@ -50,6 +54,11 @@ INCOMING_TITLES = {
     f"{PROV}hadRole": "Involvements in this role",
     f"{SKOS}broader": "Narrower concepts",
     f"{SKOS}hasTopConcept": "Top concept of",
+    "http://www.w3.org/ns/org#member": "Member of",
+    f"{BD4M}organiser": "Organised",
+    f"{BD4M}funder": "Funded",
+    f"{BD4M}challenge": "Records meeting this challenge",
+    f"{BD4M}questionsFrom": "Studios drawing on these questions",
 }
 COLUMN_NAMES = {
     f"{PROV}agent": "Organisation",
@@ -223,8 +232,16 @@ def _comments(index: _Index, term: ox.NamedNode) -> list[str]:
 
 
 def _owned_nodes(index: _Index, topic: ox.NamedNode) -> set[ox.BlankNode]:
-    """Nodes the topic's record holds: blank nodes and ``topic#…`` IRIs it links to."""
-    return {v for values in index.out.get(topic, {}).values() for v in values if _part_of(v, topic)}
+    """Nodes the topic's record holds: blank nodes and ``topic#…`` IRIs it links to, and theirs."""
+    owned: set[ox.BlankNode] = set()
+    frontier: list[ox.NamedNode | ox.BlankNode] = [topic]
+    while frontier:
+        for values in index.out.get(frontier.pop(), {}).values():
+            for value in values:
+                if _part_of(value, topic) and value not in owned:
+                    owned.add(value)
+                    frontier.append(value)
+    return owned
 
 
 def _part_of(node: object, topic: ox.NamedNode) -> bool:
@@ -267,7 +284,7 @@ def _parts(index: _Index, topic: ox.NamedNode, owned: set[ox.BlankNode]) -> list
         table.columns = [_column_name(index, c) for c in columns]
         for node in sorted(nodes, key=index.label):
             anchor = node.value.rsplit("#", 1)[-1] if isinstance(node, ox.NamedNode) else ""
-            table.rows.append((anchor, [[index.link(v) for v in index.values(node, c)] for c in columns]))
+            table.rows.append((anchor, [[_value(index, v) for v in index.values(node, c)] for c in columns]))
         tables.append(table)
     return tables
 

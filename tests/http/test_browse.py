@@ -149,3 +149,55 @@ def test_projects_are_found_by_the_organisations_involved_and_their_role(url):
     assert {"key": "turk-telekom", "label": "Türk Telekom"}.items() <= next(
         h for h in holders if h["key"] == "turk-telekom"
     ).items()  # the facet names organisations
+
+
+def test_projects_and_collaboratives_are_found_by_the_challenges_their_sources_state(url):
+    # counted by hand from the records: 10 projects' sources state selection bias; with errors and
+    # uncertainty and reliability, 15 projects meet a quality challenge
+    assert count(listing(url, "/projects", challenge="selection-bias")) == 10
+    assert count(listing(url, "/projects", challenge="quality")) == 15
+    # CTDC, D4R, Facebook Disaster Maps, ISI-Cuebiq and World Bank-LinkedIn: their projects' sources
+    # state a privacy challenge
+    page = listing(url, "/collaboratives", challenge="ethical")
+    assert count(page) == 5 and "Facebook Data for Good Disaster Maps platform" in page
+    assert ">Challenge<" in listing(url, "/projects")
+
+
+def test_the_studios_are_browsed_by_place_and_year_and_organisations_by_studio(url):
+    assert count(listing(url, "/studios")) == 5 == sparql_count(url, "?r a bd4m:Studio")
+    africa = listing(url, "/studios", region="africa")
+    assert count(africa) == 1 and "West Africa" in africa
+    assert count(listing(url, "/studios", year="2022")) == 1
+    assert "5 BD4M Studios" in listing(url, "/studios")
+    # the JRC, IOM GMDAC and The GovLab organised it; Germany's interior ministry funded it
+    organisers = listing(url, "/organisations", studio="west-africa-2021")
+    assert count(organisers) == 4 and "The GovLab" in organisers
+    hits = requests.get(f"{url}/search.json", params={"q": "studio west africa"}, timeout=30).json()
+    assert hits["results"][0]["iri"] == "https://w3id.org/bd4m/id/studio/west-africa-2021"
+    assert hits["results"][0]["kind"] == "BD4M Studio"
+
+
+@pytest.mark.browser
+def test_in_chromium_a_studio_and_its_page(served):
+    url, options = served
+    with chromium_page() as page:
+        page.goto(f"{url}/studios")
+        page.click("ol.records a:text-is('BD4M Studio on human mobility and migration in West Africa')")
+        assert "/doc/studio/west-africa-2021" in page.url
+        text = page.inner_text("main")
+        assert "How can we use data to better understand the drivers of migration in West Africa?" in text
+        assert "10 Migration Questions" in text
+        screenshot(page, f"studio-{'remote' if '--state' in options else 'embedded'}")
+
+
+@pytest.mark.browser
+def test_in_chromium_the_alliance_page_shows_its_conveners_areas_pillars_and_principles(served):
+    url, options = served
+    with chromium_page() as page:
+        page.goto(f"{url}/doc/organisation/bd4m")
+        text = page.inner_text("main")
+        for expected in ("Memberships", "Knowledge Centre on Migration and Demography", "2018-06-25"):
+            assert expected in text, expected
+        for concept in ("Capacity-building", "Connecting stakeholders", "Purpose-driven"):
+            assert concept in text, concept
+        screenshot(page, f"alliance-{'remote' if '--state' in options else 'embedded'}")
