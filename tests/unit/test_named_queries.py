@@ -73,7 +73,7 @@ def test_mobile_network_data_projects(store):
 def test_satellite_imagery_projects_by_parameter(store):
     # rows 44, 45, 46, 47, 48; lead 2 of leads-2026-12.md (issue 22); leads 12, 13, 18, 19:
     # syria-night-time-light-crisis, immap-urban-s-night-time-light, mapping-vulnerable-populations-ai,
-    # unosat-mogadishu-idp-shelters
+    # unosat-mogadishu-idp-shelters; leads 14, 15: the Rohingya camps and Kutupalong-Balukhali
     values = {"type": "https://w3id.org/bd4m/vocab/data-source-type/satellite-imagery"}
     assert slugs(column(store, "projects-using-data-source-type", "project", values), PROJECT) == {
         "idmc-satellite-imagery-displacement",
@@ -86,6 +86,8 @@ def test_satellite_imagery_projects_by_parameter(store):
         "immap-urban-s-night-time-light",
         "mapping-vulnerable-populations-ai",
         "unosat-mogadishu-idp-shelters",
+        "rohingya-camp-population-feature-extraction",
+        "kutupalong-balukhali-camp-growth-cnn",
     }
 
 
@@ -190,8 +192,8 @@ def test_covid_19_projects(store):
 
 def test_projects_covering_africa(store):
     # rows 1, 17, 21, 23, 28, 29, 30, 32, 33, 44, 45, 46, 48; leads 22, 23, 24 (issue 22);
-    # lead 19: unosat-mogadishu-idp-shelters (Somalia)
-    assert len(set(column(store, "projects-covering-region", "project"))) == 17
+    # lead 19: unosat-mogadishu-idp-shelters (Somalia); lead 33: CABC's xenophobia analytics (South Africa)
+    assert len(set(column(store, "projects-covering-region", "project"))) == 18
 
 
 def test_policy_need_counts_add_up(store):
