@@ -40,18 +40,18 @@ def error_of(response, status: int) -> str:
 
 def test_query_by_get(client):
     # the count grows with the records read from the leads (issue 22)
-    assert count(client.get(f"/sparql?query={quote(PROJECTS)}")) == 93
+    assert count(client.get(f"/sparql?query={quote(PROJECTS)}")) == 95
 
 
 def test_query_by_post_form(client):
     # the count grows with the records read from the leads (issue 22)
-    assert count(client.post("/sparql", data={"query": PROJECTS})) == 93
+    assert count(client.post("/sparql", data={"query": PROJECTS})) == 95
 
 
 def test_query_by_post_direct_with_a_charset(client):
     response = client.post("/sparql", data=PROJECTS, content_type="application/sparql-query; charset=utf-8")
     # the count grows with the records read from the leads (issue 22)
-    assert count(response) == 93
+    assert count(response) == 95
 
 
 # -- errors the Protocol describes ----------------------------------------------------------------
@@ -291,7 +291,7 @@ def test_a_query_past_its_deadline_is_503_in_the_error_shape(client):
     response = client.get(f"/sparql?query={quote(cartesian)}&timeout=0.5")
     assert "time limit" in error_of(response, 503)
     # the count grows with the records read from the leads (issue 22)
-    assert count(client.get(f"/sparql?query={quote(PROJECTS)}")) == 93
+    assert count(client.get(f"/sparql?query={quote(PROJECTS)}")) == 95
 
 
 def test_cors_on_the_endpoint(client):
