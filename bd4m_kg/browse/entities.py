@@ -1,7 +1,7 @@
 """What reconciliation matches against: the directory's entities, their names and their facts.
 
 Built into the search index of each generation (:func:`bd4m_kg.browse.search.index_path`), beside
-the listings' tables: one row per entity (project, organisation, data collaborative, and every
+the listings' tables: one row per entity (project, organisation, data collaborative, BD4M Studio, and every
 SKOS concept of our vocabularies, with its scheme), one row per name (label, other names, a
 concept's notation) with its folded form (:func:`fold`) in an FTS5 trigram table, and one row per
 value of each property of :data:`PROPERTIES` (what data extension answers and what a query's
@@ -62,6 +62,13 @@ TYPES = (
         "A partnership through which a data holder's data reaches its users.",
     ),
     EntityType(
+        f"{ONTOLOGY}Studio",
+        "BD4M Studio",
+        "studio",
+        "bd4m:Studio",
+        "A workshop of the Alliance that designs a data collaborative for one region's questions.",
+    ),
+    EntityType(
         f"{SKOS}Concept",
         "Vocabulary concept",
         "concept",
@@ -93,8 +100,12 @@ PROPERTIES = (
     Property(
         "country",
         "Country",
-        "An organisation's country (based in); the countries and regions a project covers.",
-        {"organisation": "?e bd4m:basedIn ?v", "project": "?e dcterms:spatial ?v"},
+        "An organisation's country (based in); the countries and regions a project or Studio covers.",
+        {
+            "organisation": "?e bd4m:basedIn ?v",
+            "project": "?e dcterms:spatial ?v",
+            "studio": "?e dcterms:spatial ?v",
+        },
         value_kind="concept",
     ),
     Property(
@@ -212,6 +223,7 @@ PROPERTIES = (
             "project": "?e dcterms:description ?v",
             "organisation": "?e dcterms:description ?v",
             "collaborative": "?e dcterms:description ?v",
+            "studio": "?e dcterms:description ?v",
             "concept": "?e skos:definition ?v",
         },
         entity=False,

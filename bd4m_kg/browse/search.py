@@ -23,7 +23,7 @@ from bd4m_kg.store import Store
 
 PAGE_SIZE = 20
 CONCEPTS = "concepts"  # vocabulary concepts are indexed for the site-wide search too
-INDEX_VERSION = 6  # a new version builds the index again: an older file lacks the newer tables
+INDEX_VERSION = 7  # a new version builds the index again: an older file lacks the newer tables
 _BUILDING = threading.Lock()
 PREFIXES = """
 PREFIX bd4m: <https://w3id.org/bd4m/ontology#>

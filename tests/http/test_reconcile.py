@@ -124,6 +124,19 @@ def test_a_type_narrows_the_candidates(served, check):
     assert all(r["id"].startswith(f"{COUNTRIES}/") for r in countries["q"]["result"])
 
 
+def test_a_studio_is_reconciled_by_its_name_and_region(served, check):
+    url, studio = served[0], "https://w3id.org/bd4m/ontology#Studio"
+    query = {
+        "query": "Studio on migration in West Africa",
+        "type": studio,
+        "properties": [{"pid": "country", "v": "Western Africa"}],
+    }
+    found = reconcile(url, {"q": query}, check)["q"]["result"]
+    assert found[0]["id"] == f"{ID}studio/west-africa-2021"
+    assert found[0]["type"] == [{"id": studio, "name": "BD4M Studio"}]
+    assert all(r["type"][0]["id"] == studio for r in found)
+
+
 def test_a_country_raises_the_candidate_based_there(served, check):
     url, ghana = served[0], f"{ID}organisation/vodafone-ghana"
     alone = reconcile(url, {"q": {"query": "Vodafone", "type": ORGANISATION}}, check)["q"]["result"]
