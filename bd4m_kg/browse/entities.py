@@ -1,8 +1,8 @@
 """What reconciliation matches against: the directory's entities, their names and their facts.
 
 Built into the search index of each generation (:func:`bd4m_kg.browse.search.index_path`), beside
-the listings' tables: one row per entity (project, organisation, data collaborative, BD4M Studio, and every
-SKOS concept of our vocabularies, with its scheme), one row per name (label, other names, a
+the listings' tables: one row per entity (project, organisation, data collaborative, BD4M Studio,
+and every SKOS concept of our vocabularies, with its scheme), one row per name (label, other names, a
 concept's notation) with its folded form (:func:`fold`) in an FTS5 trigram table, and one row per
 value of each property of :data:`PROPERTIES` (what data extension answers and what a query's
 properties are compared with).

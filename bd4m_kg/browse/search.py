@@ -85,12 +85,13 @@ def _organisations() -> str:
     )
 
 
-def _challenges(subject: str) -> str:
+def _challenges(via: str = "") -> str:
     """Facet patterns for the challenges a record's sources state, with their broader categories.
 
-    ``challenge=quality`` finds a record whose sources state selection bias.
+    ``via`` reads them from a linked record instead (a collaborative's project). ``challenge=quality``
+    finds a record whose sources state selection bias.
     """
-    return f" UNION {{ {subject} bd4m:challenge/skos:broader* ?value BIND('challenge' AS ?facet) }}"
+    return f" UNION {{ ?r {via}bd4m:challenge/skos:broader* ?value BIND('challenge' AS ?facet) }}"
 
 
 STUDIO_ORGANISATIONS = "bd4m:organiser|bd4m:funder|bd4m:participant/<http://www.w3.org/ns/prov#agent>"
@@ -117,7 +118,7 @@ KINDS = {
         " UNION { ?r bd4m:policyNeed ?value BIND('need' AS ?facet) }"
         + _places("dcterms:spatial")
         + " UNION { ?r dcterms:temporal/dcat:startDate ?d BIND(SUBSTR(STR(?d), 1, 4) AS ?value)"
-        " BIND('year' AS ?facet) }" + _organisations() + _challenges("?r"),
+        " BIND('year' AS ?facet) }" + _organisations() + _challenges(),
     ),
     "organisations": Kind(
         "organisations",
@@ -143,8 +144,8 @@ KINDS = {
         {"type": "Collaborative type", "source": "Data-source type", "challenge": "Challenge"},
         "{ ?r bd4m:collaborativeType ?value BIND('type' AS ?facet) }"
         " UNION { ?r bd4m:forProject/bd4m:usesDataSource/bd4m:sourceType ?value BIND('source' AS ?facet) }"
-        + _challenges("?r")
-        + _challenges("?r bd4m:forProject ?p . ?p"),
+        + _challenges()
+        + _challenges("bd4m:forProject/"),
     ),
     "studios": Kind(
         "studios",

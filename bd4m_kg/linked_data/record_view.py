@@ -211,7 +211,7 @@ TERM_KINDS = {  # what a term of an ontology is, in words
 }
 
 
-def _defined_here(index: _Index, topic: ox.NamedNode, owned: set[ox.BlankNode]) -> list[Table]:
+def _defined_here(index: _Index, topic: ox.NamedNode, owned: set[ox.NamedNode | ox.BlankNode]) -> list[Table]:
     """Terms ``topic#…`` the record defines without linking to them (an ontology's classes and properties)."""
     terms = [s for s in index.out if isinstance(s, ox.NamedNode) and _part_of(s, topic) and s not in owned]
     if not terms:
@@ -231,9 +231,9 @@ def _comments(index: _Index, term: ox.NamedNode) -> list[str]:
     return [v.value for v in index.values(term, f"{RDFS}comment")]
 
 
-def _owned_nodes(index: _Index, topic: ox.NamedNode) -> set[ox.BlankNode]:
+def _owned_nodes(index: _Index, topic: ox.NamedNode) -> set[ox.NamedNode | ox.BlankNode]:
     """Nodes the topic's record holds: blank nodes and ``topic#…`` IRIs it links to, and theirs."""
-    owned: set[ox.BlankNode] = set()
+    owned: set[ox.NamedNode | ox.BlankNode] = set()
     frontier: list[ox.NamedNode | ox.BlankNode] = [topic]
     while frontier:
         for values in index.out.get(frontier.pop(), {}).values():
@@ -273,7 +273,7 @@ def period_text(start: str | None, end: str | None) -> str:
     return f"from {start} (no end date given)" if start else f"until {end}"
 
 
-def _parts(index: _Index, topic: ox.NamedNode, owned: set[ox.BlankNode]) -> list[Table]:
+def _parts(index: _Index, topic: ox.NamedNode, owned: set[ox.NamedNode | ox.BlankNode]) -> list[Table]:
     tables = []
     for predicate, values in index.out.get(topic, {}).items():
         nodes = [v for v in values if v in owned and index.out.get(v)]
