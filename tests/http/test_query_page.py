@@ -97,11 +97,14 @@ def test_named_query_errors(client):
 def test_in_chromium_load_an_example_run_it_and_see_rows(served):
     with chromium_page() as page:
         page.goto(f"{served[0]}/sparql")
+        if page.locator("script[src*='vendor/workbench.js']").count():  # clicked before, a link is followed
+            page.wait_for_selector(".cm-editor .cm-content")
         page.click("text=Which kinds of new data do projects use, and how often?")
         wait_for_answer(page)
         if page.locator("[role=tab]:has-text('Table')").count():
             page.click("[role=tab]:has-text('Table')")  # the workbench opens a chart of these counts
         rows = page.locator("table.results tbody tr")
+        rows.first.wait_for()  # the table is drawn after the tab is chosen; count() does not wait
         named = requests.get(f"{served[0]}/queries/projects-by-data-source-type?format=csv", timeout=60)
         assert rows.count() == len(named.text.strip().splitlines()) - 1 > 15  # a row for each kind of data
         assert rows.first.locator("td").nth(1).inner_text() == "Mobile network data"
@@ -150,6 +153,8 @@ def downloads_arrive_as_named(page, kind: str) -> list[str]:
     """Click every download link of the answer on the page; each file parses in its format, and the
     link's URL answers a browser's Accept with the link's media type. The formats checked."""
     wait_for_answer(page)
+    first = "json" if kind == "solutions" else "ttl"  # the answer of this kind, not the one before it
+    page.wait_for_selector(f"p.downloads a:text-is('{first}')")
     links = page.locator("p.downloads a")
     checked = []
     for index in range(links.count()):
@@ -173,6 +178,8 @@ def downloads_arrive_as_named(page, kind: str) -> list[str]:
 def test_in_chromium_every_download_link_brings_its_format(served):
     with chromium_page() as page:
         page.goto(f"{served[0]}/sparql")
+        if page.locator("script[src*='vendor/workbench.js']").count():  # clicked before, a link is followed
+            page.wait_for_selector(".cm-editor .cm-content")
         page.click("text=Which kinds of new data do projects use, and how often?")
         assert downloads_arrive_as_named(page, "solutions") == ["json", "xml", "csv", "tsv"]
         write_query(page, "CONSTRUCT { ?p a ?t } WHERE { ?p a ?t } LIMIT 5")
