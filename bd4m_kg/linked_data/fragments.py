@@ -8,11 +8,12 @@ brackets), a literal quoted (``"7"^^<http://www.w3.org/2001/XMLSchema#integer>``
 or ``"text"@en``), a variable empty or ``?name`` (equal names must match equal terms).
 
 Every page is a bounded read: on a store this process can read, index lookups
-(``quads_for_pattern``) with no query and no reader process; on a remote store one SELECT with
-LIMIT and OFFSET and one COUNT over at most :data:`COUNT_LIMIT` + 1 rows. Counts are exact up to
-:data:`COUNT_LIMIT` matches; past it they say :data:`COUNT_LIMIT` and are a lower bound (an estimate).
-Matches of an exactly counted pattern are in N-Quads order, the same whichever copy of the embedded
-store answers; past the limit, in the order of the index that answers.
+(``quads_for_pattern``) with no query and no reader process; on a remote store one COUNT over at
+most :data:`COUNT_LIMIT` + 1 rows and one SELECT with LIMIT and OFFSET. Counts are exact up to
+:data:`COUNT_LIMIT` matches; past it they say :data:`COUNT_LIMIT` and are a lower bound (an
+estimate). The matches of an exactly counted pattern come in a fixed order, so walking the pages
+sees each once: N-Quads order from the embedded store (the same whichever copy answers), SPARQL's
+ORDER BY from a remote one. Past the limit they come in the order of the index that answers.
 """
 
 from __future__ import annotations
@@ -210,7 +211,12 @@ def _consistent(quad: ox.Quad, same: list[list[int]]) -> bool:
 
 
 def _from_queries(store: Store, pattern: Pattern, page: int, size: int, deadline: float | None) -> Fragment:
-    """One SELECT for the page (one row more, to know of a next page) and one bounded COUNT."""
+    """One bounded COUNT and one SELECT for the page (one row more, to know of a next page).
+
+    An exactly counted pattern's page is ordered by its terms: without ORDER BY a server may
+    answer OFFSET from a different order each time (Virtuoso does), and a client walking the pages
+    would see some triples twice and others never.
+    """
     names = ("?_s", "?_p", "?_o", "?_g")
     terms = [
         str(slot) if isinstance(slot, ox.NamedNode | ox.Literal) else f"?v_{slot}" if slot else names[i]
@@ -220,17 +226,19 @@ def _from_queries(store: Store, pattern: Pattern, page: int, size: int, deadline
     where = f"GRAPH {terms[3]} {{ {triple} }}" if pattern.quads else f"{triple} ."
     variables = list(dict.fromkeys(t for t in terms[: 4 if pattern.quads else 3] if t.startswith("?")))
     projection = " ".join(variables) or "(1 AS ?_found)"
-    rows = store.select(
-        f"SELECT {projection} WHERE {{ {where} }} LIMIT {size + 1} OFFSET {(page - 1) * size}", deadline
-    )
     counted = store.select(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT {projection} WHERE {{ {where} }} "
         f"LIMIT {COUNT_LIMIT + 1} }}",
         deadline,
     )
     total = int(counted[0]["n"].value) if counted else 0
-    shown = [_quad(row, pattern.slots, terms, pattern.quads) for row in rows[:size]]
     exact = total <= COUNT_LIMIT
+    order = f"ORDER BY {' '.join(variables)} " if exact and variables else ""
+    rows = store.select(
+        f"SELECT {projection} WHERE {{ {where} }} {order}LIMIT {size + 1} OFFSET {(page - 1) * size}",
+        deadline,
+    )
+    shown = [_quad(row, pattern.slots, terms, pattern.quads) for row in rows[:size]]
     return Fragment(pattern, page, size, shown, total if exact else COUNT_LIMIT, exact, len(rows) > size)
 
 

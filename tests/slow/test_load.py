@@ -1,11 +1,14 @@
-"""A bounded load from a second process: wrk reads pages, RDF, named queries and SPARQL for 60 s
-while a curator publishes a record every few seconds. No request fails, and the server's memory
-after 10,000 requests is within 10 % of what it was after 1,000 (caches are bounded in bytes)."""
+"""A bounded load from a second process: wrk reads pages, RDF, named queries and SPARQL, 10,000
+requests in all, while a curator publishes a record every few seconds. No request fails, and the
+server's memory after 10,000 requests is within 10 % of what it was after 1,000 (caches are
+bounded in bytes). The runs end after a number of requests, not a time: a slow machine takes longer
+and the test asks the same of it."""
 
 from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import threading
 from urllib.parse import urlencode
@@ -16,7 +19,8 @@ from conftest import new_token, require_tool, serving
 from test_streaming import tree_rss
 from test_submissions import call, edited, submit
 
-SECONDS = 60
+WARM_REQUESTS, LOADED_REQUESTS = 1_000, 9_000
+ROUND_SECONDS = 5
 PUBLISH_EVERY = 3.0
 ROTATE = """
 local paths, accepts = {}, {}
@@ -56,34 +60,41 @@ def paths() -> list[tuple[str, str]]:
     return reads
 
 
-def wrk(url: str, folder, seconds: int, requests_wanted: int | None = None) -> dict[str, float]:
-    """Run wrk (4 connections) and read its totals and latency percentiles."""
+def wrk(url: str, folder, requests_wanted: int) -> dict[str, float]:
+    """Run wrk (4 connections) in rounds of a few seconds until ``requests_wanted`` were answered.
+
+    Totals add up over the rounds; p50 is the rounds' median and p99 their worst.
+    """
+    rounds = []
+    while sum(r["requests"] for r in rounds) < requests_wanted:
+        rounds.append(_wrk_round(url, folder))
+    return {
+        "requests": sum(r["requests"] for r in rounds),
+        "seconds": sum(r["seconds"] for r in rounds),
+        "failed": sum(r["failed"] for r in rounds),
+        "socket errors": sum(r["socket errors"] for r in rounds),
+        "p50 ms": statistics.median(r["p50 ms"] for r in rounds),
+        "p99 ms": max(r["p99 ms"] for r in rounds),
+    }
+
+
+def _wrk_round(url: str, folder) -> dict[str, float]:
+    """One wrk run of :data:`ROUND_SECONDS`: its totals and latency percentiles."""
     listing, script = folder / "paths.txt", folder / "rotate.lua"
     listing.write_text("".join(f"{accept} {path}\n" for accept, path in paths()))
     script.write_text(ROTATE)
     command = [require_tool(("wrk",), "wrk is not installed (./dev test installs it)")]
-    command += [
-        "-t",
-        "2",
-        "-c",
-        "4",
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "30s",
-        "--latency",
-        "-s",
-        str(script),
-        url,
-    ]
+    command += ["-t", "2", "-c", "4", "-d", f"{ROUND_SECONDS}s", "--timeout", "30s", "--latency"]
+    command += ["-s", str(script), url]
     output = subprocess.run(
         command, capture_output=True, text=True, env={**os.environ, "LOAD_PATHS": str(listing)}
     ).stdout
-    total = int(re.search(r"(\d+) requests in", output).group(1))
+    total, duration, unit = re.search(r"(\d+) requests in ([\d.]+)(m|s)", output).groups()
     failures = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return {
-        "requests": total,
+        "requests": int(total),
+        "seconds": float(duration) * (60 if unit == "m" else 1),
         "failed": int(failures.group(1)) if failures else 0,
         "socket errors": sum(map(int, errors.groups())) if errors else 0,
         "p50 ms": _milliseconds(output, "50%"),
@@ -104,6 +115,7 @@ def server(tmp_path_factory):
         yield url, process, new_token(options, "load-curator", "curator"), folder
 
 
+@pytest.mark.timeout(900)  # 10,000 requests take 10 s here and minutes on a slow machine
 def test_reads_under_load_with_publishes_lose_nothing_and_memory_stays_flat(server, capsys):
     url, process, curator, folder = server
     stop, published = threading.Event(), []
@@ -121,21 +133,22 @@ def test_reads_under_load_with_publishes_lose_nothing_and_memory_stays_flat(serv
     publisher = threading.Thread(target=publish_now_and_then)
     publisher.start()  # the same mix from the start: reads and a publication every few seconds
     try:
-        warm = wrk(url, folder, seconds=10)  # over 1,000 requests: caches and pools are filled
+        warm = wrk(url, folder, WARM_REQUESTS)  # caches and pools are filled
         after_thousand = tree_rss(process.pid)
-        loaded = wrk(url, folder, seconds=SECONDS)
+        loaded = wrk(url, folder, LOADED_REQUESTS)
     finally:
         stop.set()
         publisher.join()
     after = tree_rss(process.pid)
     with capsys.disabled():
         print(
-            f"\nload: {loaded['requests']} reads in {SECONDS} s ({loaded['requests'] / SECONDS:.0f}/s), "
+            f"\nload: {loaded['requests']} reads in {loaded['seconds']:.0f} s "
+            f"({loaded['requests'] / loaded['seconds']:.0f}/s), "
             f"p50 {loaded['p50 ms']:.1f} ms, p99 {loaded['p99 ms']:.1f} ms, {len(published)} publications; "
             f"RSS {after_thousand / 2**20:.0f} MiB after {warm['requests']} requests, "
             f"{after / 2**20:.0f} MiB after {warm['requests'] + loaded['requests']}"
         )
-    assert warm["requests"] >= 1000 and loaded["requests"] + warm["requests"] >= 10_000
+    assert warm["requests"] >= WARM_REQUESTS and loaded["requests"] >= LOADED_REQUESTS
     assert warm["failed"] == loaded["failed"] == 0 and loaded["socket errors"] == 0
     assert published and set(published) == {200}
     assert after <= after_thousand * 1.10, (
