@@ -27,7 +27,7 @@ from bd4m_kg.store import (
     default=1,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Web processes (more than one needs a remote store: the embedded store has one writer).",
+    help="Web processes sharing the port; each keeps its own memory copy of an embedded store.",
 )
 def serve(
     location: str, state: Path | None, host: str, port: int, workers: int, threads: int, processes: int
@@ -35,14 +35,12 @@ def serve(
     """Serve the directory over HTTP (home page, /health), building the store on first start.
 
     Runs under Granian: HTTP, keep-alive and sockets are handled outside Python, and THREADS
-    Python threads per process run the app. Queries run in WORKERS processes of the embedded
-    store. With a remote store, PROCESSES web processes share the port and the state folder.
+    Python threads per process run the app. PROCESSES web processes share the port and take
+    turns writing; with the embedded store each runs WORKERS query processes of its own.
     """
     from bd4m_kg.server.serving import PortTaken, check_port, run
     from bd4m_kg.store.holder import StoreHeld, claim, holder
 
-    if processes > 1 and not is_remote(location):
-        fail("--processes above 1 needs a remote store (--store http://…): the embedded store has one writer")
     url = f"http://{host}:{port}/"
     settings = {"STORE": location, "STATE": state, "READERS": workers, "THREADS": threads}
     held = None

@@ -112,7 +112,8 @@ def optimize(location: str, state: Path | None) -> None:
         if not isinstance(store, EmbeddedStore):
             fail("optimize is for the embedded store; a SPARQL server compacts its own files")
         try:
-            store.live().optimize()
+            with store.state.writer_lock():
+                store.live().optimize()
         except StoreError as error:
             fail(str(error))
     click.echo(f"Optimized {location}.")

@@ -2,7 +2,7 @@
 
 Folder layout::
 
-    <folder>/live/              the RocksDB store; only the writer opens it (one process at a time)
+    <folder>/live/              the RocksDB store; open only while the writer lock is held
     <folder>/snapshots/<gen>/   hard-link checkpoint taken after each commit; readers open these read-only
     <folder>/staging-<gen>/     a big change being built; swapped in for live/ when complete
     <folder>/journal/<gen>.ru   the update of a pending small change, replayed if the writer stopped
@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +43,13 @@ DISK_STAGING_BYTES = 16 * 1024 * 1024  # input this big is staged on disk, ready
 
 
 class EmbeddedStore(Store):
-    """pyoxigraph on disk: the opening process is the writer; queries run in reader processes."""
+    """pyoxigraph on disk: whoever holds the writer lock writes; queries run in reader processes.
+
+    RocksDB lets one process at a time open a folder for writing, so ``live/`` is opened under
+    the writer lock and closed when the lock is let go. Any number of processes (the web
+    processes of one server, a command beside it) may then take turns writing, and every one
+    reads the snapshots.
+    """
 
     def __init__(self, folder: Path, readers: int = 1, memory_copy: bool = False) -> None:
         self.folder = folder.resolve()
@@ -52,7 +57,7 @@ class EmbeddedStore(Store):
         self.state = StoreState(self.folder)
         self.pool = ReaderPool(readers)
         self._live: ox.Store | None = None
-        self._snapshot_lock = threading.Lock()
+        self.state.when_released(self._close_live)
         self._opened: tuple[int, ox.Store] | None = None  # the snapshot this process reads lookups from
         self.memory_copy = (
             MemoryCopy(self._read_snapshot, self.state.changed_graphs, self.folder) if memory_copy else None
@@ -109,16 +114,20 @@ class EmbeddedStore(Store):
         self.live().flush()
 
     def live(self) -> ox.Store:
-        """The read-write store, opened on first use (only one process may hold it)."""
+        """The read-write store, opened on first use under the writer lock, closed when it is let go."""
         if self._live is None:
             try:
                 self._live = ox.Store(str(self.folder / "live"))
             except (OSError, RuntimeError) as error:
                 raise StoreError(
                     f"cannot open the store at {self.folder} for writing: {error}. Another process "
-                    "(a running `bd4m-kg serve`?) holds it: stop that process, or send the change to it."
+                    "holds it: stop that process, or send the change to it."
                 ) from error
         return self._live
+
+    def _close_live(self) -> None:
+        """Let go of ``live/`` (the last reference closes RocksDB and its lock file)."""
+        self._live = None
 
     def write(self, staging: Staging, drop: frozenset[str], generation: int) -> None:
         """Apply a change staged in memory as one ``Store.update()``; swap in one staged on disk."""
@@ -228,9 +237,13 @@ class EmbeddedStore(Store):
             _ = self.base  # read again once per generation
 
     def _take_snapshot(self, generation: int) -> None:
-        """Checkpoint the live store for readers, once per generation (a query may ask first)."""
+        """Checkpoint the live store for readers, once per generation (a query may ask first).
+
+        Under the writer lock: a query that finds the snapshot missing waits for the writer that
+        is about to take it.
+        """
         target = self.folder / "snapshots" / str(generation)
-        with self._snapshot_lock:
+        with self.state.writer_lock():
             if target.exists():
                 return
             target.parent.mkdir(exist_ok=True)

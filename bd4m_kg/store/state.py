@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -73,6 +73,7 @@ class StoreState:
         self._watched = (str(self.path), f"{self.path}-wal")  # a commit changes one of them
         self._thread_lock = threading.Lock()
         self._holder: int | None = None
+        self._on_release: list[Callable[[], None]] = []
         self._generation: tuple[tuple[tuple[int, int], ...], int] | None = None
         self._owned: set[str] = set()
         self._versions: dict[str, GraphVersion] = {}  # every changed graph's last version, up to:
@@ -116,6 +117,10 @@ class StoreState:
             fcntl.flock(probe, fcntl.LOCK_UN)
             return False
 
+    def when_released(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` each time this process lets go of the writer lock, before others may take it."""
+        self._on_release.append(callback)
+
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
         """Hold the one writer lock of this store (across threads and processes) while changing it.
@@ -131,8 +136,12 @@ class StoreState:
             try:
                 yield
             finally:
-                self._holder = None
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+                try:
+                    for callback in self._on_release:
+                        callback()
+                finally:
+                    self._holder = None
+                    fcntl.flock(lock_file, fcntl.LOCK_UN)
 
     @property
     def generation(self) -> int:
