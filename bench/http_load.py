@@ -191,11 +191,12 @@ def latest_snapshot(store: Path) -> Path:
     return max((store / "snapshots").iterdir(), key=lambda p: int(p.name))
 
 
-def start_ours(store: Path) -> tuple[str, subprocess.Popen]:
+def start_ours(store: Path, processes: int) -> tuple[str, subprocess.Popen]:
     """``bd4m-kg serve`` on the store, as a user starts it (2 reader processes), its client limits lifted."""
     port = free_port()
+    command = ["serve", "--store", str(store), "--port", str(port), "--workers", "2"]
     process = subprocess.Popen(
-        [str(BIN / "bd4m-kg"), "serve", "--store", str(store), "--port", str(port), "--workers", "2"],
+        [str(BIN / "bd4m-kg"), *command, "--processes", str(processes)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, **LIFTED},
@@ -215,9 +216,9 @@ def start_oxigraph(store: Path) -> tuple[str, subprocess.Popen]:
     return f"http://127.0.0.1:{port}", process
 
 
-def servers(store: Path, record: str) -> list[Server]:
+def servers(store: Path, record: str, processes: int) -> list[Server]:
     """Start ours, Oxigraph and Trifid, and wait until each answers (ours: with its memory copy filled)."""
-    ours_url, ours = start_ours(store)
+    ours_url, ours = start_ours(store, processes)
     oxigraph_url, oxigraph = start_oxigraph(store)
     wait(f"{oxigraph_url}/query?{urlencode({'query': 'ASK {}'})}", oxigraph)
     trifid_url, trifid = start_trifid(f"{oxigraph_url}/query")
@@ -229,13 +230,17 @@ def servers(store: Path, record: str) -> list[Server]:
 
 
 def _settle_memory_copy(base: str, seconds: float = 600) -> None:
-    """Wait until our documents are read from the memory copy (``/health`` says when it is filled)."""
-    give_up = time.monotonic() + seconds
+    """Wait until our documents are read from the memory copy (``/health`` says when it is filled).
+
+    Asked on fresh connections until 20 answers in a row say so: each web process has its own copy.
+    """
+    give_up, in_a_row = time.monotonic() + seconds, 0
     while time.monotonic() < give_up:
         copy = requests.get(f"{base}/health", timeout=60).json().get("memory_copy")
-        if copy is None or copy["current"]:
+        in_a_row = in_a_row + 1 if copy is None or copy["current"] else 0
+        if in_a_row == 20:
             return
-        time.sleep(1)
+        time.sleep(0.05 if in_a_row else 1)
     raise SystemExit("the memory copy was not filled in time")
 
 
@@ -320,6 +325,7 @@ def main() -> None:
     parser.add_argument("--named-seconds", type=int, default=20, help="Seconds a named-query cell runs.")
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--settle", type=float, default=2.0, help="Seconds between cells.")
+    parser.add_argument("--processes", type=int, default=2, help="Our web processes (serve --processes).")
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -332,7 +338,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bd4m-http-") as folder:
             work = Path(folder)
             store, records = prepare(size, work)
-            started = servers(store, records[0])
+            started = servers(store, records[0], arguments.processes)
             try:
                 measure(size, started, records, arguments, work)
             finally:

@@ -30,11 +30,20 @@ EXTENSION = "bd4m_fair_share"
 class _Usage:
     running: int = 0
     spent: deque[tuple[float, float]] = field(default_factory=deque)  # (finished at, seconds)
+    total: float = 0.0  # the sum of ``spent``'s seconds, kept as they come and go
 
     def seconds(self, now: float) -> float:
+        """Query seconds spent in the last minute (constant time however many queries there were)."""
         while self.spent and self.spent[0][0] <= now - WINDOW:
-            self.spent.popleft()
-        return sum(seconds for _, seconds in self.spent)
+            self.total -= self.spent.popleft()[1]
+        if not self.spent:
+            self.total = 0.0  # no rounding left over
+        return max(0.0, self.total)
+
+    def charge(self, now: float, seconds: float) -> None:
+        """Count a query that finished ``now`` after ``seconds``."""
+        self.spent.append((now, seconds))
+        self.total += seconds
 
 
 class FairShare:
@@ -78,7 +87,7 @@ class FairShare:
         with self._lock:
             usage = self._usage[client]
             usage.running = max(0, usage.running - 1)
-            usage.spent.append((now, now - started))
+            usage.charge(now, now - started)
 
     def _forget_idle(self, now: float) -> None:
         """Drop the clients with nothing running and nothing spent in the last minute (under the lock)."""
