@@ -32,6 +32,7 @@ from bd4m_kg.store import (
     UpdateDataset,
     UpdateError,
 )
+from bd4m_kg.store.concise_describe import describe_answer, described_iris
 from bd4m_kg.store.memory_copy import SCRATCH_PREFIX, MemoryCopy
 from bd4m_kg.store.readers import ReaderPool
 from bd4m_kg.store.staging import Staging
@@ -94,7 +95,16 @@ class EmbeddedStore(Store):
         return opened[1]
 
     def query(self, request: QueryRequest, deadline: float | None = None) -> Answer:
-        """Answer in a reader process on the current snapshot; kill it after ``deadline`` seconds."""
+        """Answer in a reader process on the current snapshot; kill it after ``deadline`` seconds.
+
+        ``DESCRIBE <iri> …`` over the union is answered here by index lookups (see
+        :mod:`~bd4m_kg.store.concise_describe`).
+        """
+        iris = described_iris(request)
+        if iris is not None:
+            with self.lookups() as view:
+                if view.quads is not None:
+                    return describe_answer(view.quads, iris, request)
         until = None if deadline is None else time.monotonic() + deadline
         return self.pool.run(str(self.snapshot()), request, until)
 

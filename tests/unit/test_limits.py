@@ -89,3 +89,11 @@ def test_a_cut_answer_says_so_in_its_body_where_the_format_can(client):
     assert f"<!-- {notice}".encode() in body("application/rdf+xml", graph)
     assert notice.encode() not in body("text/csv")  # CSV and TSV: the Result-Truncated header only
     assert b"truncated" not in client.get(f"/sparql?query={quote(FEW)}").get_data()
+
+
+def test_a_describe_past_the_cap_is_cut_and_says_so(client):
+    """DESCRIBE of a constant IRI, answered by index lookups on the embedded store, is cut the same way."""
+    query = "DESCRIBE <https://w3id.org/bd4m/shapes#ProjectShape>"  # 132 triples, most under blank nodes
+    response = client.get(f"/sparql?query={quote(query)}", headers={"Accept": "text/turtle"})
+    assert response.headers["Result-Cap"] == str(CAP) and response.headers["Result-Truncated"] == "true"
+    assert len(Graph().parse(data=response.get_data(), format="turtle")) == CAP
