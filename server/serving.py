@@ -2,9 +2,9 @@
 
 Why Granian: its HTTP/1.1 and HTTP/2 handling, keep-alive and socket I/O are Rust, outside the
 GIL, so a Python thread is busy only while the app itself runs; a cached answer costs a few
-microseconds of Python. The embedded store has one writer, so there is one web process (the
-worker); it dies with the ``bd4m-kg serve`` process that started it, and queries run in the
-store's reader processes.
+microseconds of Python. There is one web process (a worker) unless ``--processes`` asks for
+more; the processes take turns writing under the store's writer lock. Each dies with the
+``bd4m-kg serve`` process that started it, and queries run in the store's reader processes.
 
 Memory: glibc gives each thread that allocates its own arena (up to eight per core), and an
 arena keeps its high-water mark. Reads on four threads beside a publication then grow the worker
