@@ -29,6 +29,7 @@ after the documents.
 
     python bench/http_load.py                         # 400k and 1M triples, 3 s a cell
     python bench/http_load.py --sizes 100000 --seconds 2 --connections 4
+    python bench/http_load.py --processes 2          # ours with two web processes
 """
 
 from __future__ import annotations
@@ -325,7 +326,7 @@ def main() -> None:
     parser.add_argument("--named-seconds", type=int, default=20, help="Seconds a named-query cell runs.")
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--settle", type=float, default=2.0, help="Seconds between cells.")
-    parser.add_argument("--processes", type=int, default=2, help="Our web processes (serve --processes).")
+    parser.add_argument("--processes", type=int, default=1, help="Our web processes (serve --processes).")
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
