@@ -312,12 +312,11 @@ class RdfDocuments:
         if not plain or any(name in environ for name in handed_on):
             return self.app(environ, start_response)
         started = time.perf_counter()
-        answer = self._answer(path[1:], environ.get("HTTP_ACCEPT"))
+        answer = self._answer(path[1:], environ.get("HTTP_ACCEPT"), environ.get("HTTP_IF_NONE_MATCH"))
         if answer is None:
             return self.app(environ, start_response)
         body, headers = answer
-        etag = dict(headers)["ETag"]
-        if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
+        if body is None:
             status, headers, body = "304 Not Modified", [h for h in headers if h[0] != "Content-Type"], b""
         else:
             status, headers = "200 OK", [*headers, ("Content-Length", str(len(body)))]
@@ -326,7 +325,14 @@ class RdfDocuments:
         LATENCY.labels(self.ROUTE).observe(time.perf_counter() - started)
         return [b"" if method == "HEAD" else body]
 
-    def _answer(self, path: str, accept: str | None) -> tuple[bytes, list[tuple[str, str]]] | None:
+    def _answer(
+        self, path: str, accept: str | None, if_none_match: str | None
+    ) -> tuple[bytes | None, list[tuple[str, str]]] | None:
+        """The document's bytes and headers; no bytes when ``If-None-Match`` names its ETag (a 304).
+
+        The ETag comes from the versions of the graphs the description read, so a revalidation
+        costs the description's lookups, never its serialisation. None: the view answers.
+        """
         path, extension = split_extension(path.rstrip("/"))
         try:
             offer = _by_extension(extension) if extension else negotiate(accept, DOCUMENT_OFFERS)
@@ -338,6 +344,8 @@ class RdfDocuments:
         if resolved.moved_to is not None:
             return None
         headers = [("Content-Type", offer.content_type), *document_headers(resolved, offer, self.store.base)]
+        if etag_matches(if_none_match, dict(headers)["ETag"]):
+            return None, headers
         return rdf_body(self.store, resolved, offer), headers
 
 

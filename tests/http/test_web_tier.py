@@ -47,6 +47,14 @@ def every_process_shows(url: str, words: str) -> bool:
     return all(words in requests.get(document, timeout=60).text for _ in range(20))
 
 
+def every_process_revalidates(url: str) -> bool:
+    """The ETag one process gave gets 304 from every process, those that never built the document too."""
+    document = f"{url}/doc/organisation/iom.ttl"
+    etag = requests.get(document, timeout=60).headers["ETag"]
+    answers = [requests.get(document, headers={"If-None-Match": etag}, timeout=60) for _ in range(20)]
+    return all(a.status_code == 304 and a.content == b"" and a.headers["ETag"] == etag for a in answers)
+
+
 @pytest.mark.parametrize("kind", ["embedded", "remote"])
 def test_web_processes_take_turns_writing_and_see_each_change_at_once(tmp_path, kind):
     server = OxigraphServer(tmp_path / "oxigraph").start() if kind == "remote" else None
@@ -61,6 +69,7 @@ def test_web_processes_take_turns_writing_and_see_each_change_at_once(tmp_path, 
                 words = f"to share internal displacement ({turn})"
                 assert publish(url, ana, cleo, words.encode()) == 200
                 assert every_process_shows(url, words), f"a process shows an older version after {turn}"
+            assert every_process_revalidates(url)
     finally:
         if server is not None:
             server.stop()
