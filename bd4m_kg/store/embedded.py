@@ -47,9 +47,8 @@ class EmbeddedStore(Store):
     """pyoxigraph on disk: whoever holds the writer lock writes; queries run in reader processes.
 
     RocksDB lets one process at a time open a folder for writing, so ``live/`` is opened under
-    the writer lock and closed when the lock is let go. Any number of processes (the web
-    processes of one server, a command beside it) may then take turns writing, and every one
-    reads the snapshots.
+    the writer lock and closed when the lock is let go. The web processes of one server then
+    take turns writing, and every one reads the snapshots.
     """
 
     def __init__(self, folder: Path, readers: int = 1, memory_copy: bool = False) -> None:
